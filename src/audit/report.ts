@@ -1,0 +1,93 @@
+import type { ResourceKind, ReadError } from '../aws/resources.js';
+import type { ControlStatus, Severity } from '../controls/types.js';
+import type { RemediationPlan } from '../remediation/plan.js';
+
+/** The JSON report shape is a public contract (CLI `--format json`, Slack, digest): extend, never rename. */
+export type ResultStatus = ControlStatus | 'SUPPRESSED';
+
+export type AuditSource = 'sagemaker' | 'securityhub' | 'both';
+
+/**
+ * How the live evaluation compares with Security Hub:
+ * - `agrees`: both fail, or both do not;
+ * - `fixed-still-reported`: passes live, Security Hub still has an ACTIVE FAILED finding (re-evaluation pending);
+ * - `failing-not-reported`: fails live, Security Hub has no FAILED finding (not evaluated yet, or region gap);
+ * - `reported-only`: Security Hub reports it, the live inventory did not evaluate it (deleted, or not read).
+ */
+export type Drift = 'agrees' | 'fixed-still-reported' | 'failing-not-reported' | 'reported-only';
+
+export interface SecurityHubView {
+  /** Compliance status of the finding: FAILED when an ACTIVE FAILED finding exists, else null (none found). */
+  status: 'FAILED' | null;
+  findingId: string | null;
+  productArn: string | null;
+  workflowStatus: string | null;
+  drift: Drift;
+}
+
+export interface AcceptedRisk {
+  id: string;
+  acceptedBy: string;
+  reason: string;
+  acceptedAt: string;
+  expiresAt: string;
+  scope: 'resource' | 'control-in-account';
+}
+
+export interface AuditResult {
+  controlId: string;
+  status: ResultStatus;
+  severity: Severity;
+  resourceKind: ResourceKind;
+  resourceType: string;
+  resourceArn: string;
+  resourceName: string;
+  accountId: string;
+  region: string;
+  reason: string;
+  /** The fix offered for a FAILED result; null otherwise. */
+  remediation: RemediationPlan | null;
+  /** null when Security Hub was not consulted (`--source sagemaker`, or not enabled there). */
+  securityHub: SecurityHubView | null;
+  /** Set when status is SUPPRESSED. */
+  acceptedRisk?: AcceptedRisk;
+}
+
+export interface AuditScope {
+  accounts: string[];
+  regions: string[];
+  controls: string[];
+  source: AuditSource;
+  /** Optional filter on a resource name or ARN. */
+  resource?: string;
+}
+
+export type StatusCounts = Record<ResultStatus, number>;
+
+export interface AuditSummary {
+  total: number;
+  byStatus: StatusCounts;
+  /** FAILED results by severity. */
+  failedBySeverity: Record<Severity, number>;
+  byControl: Record<string, StatusCounts>;
+  byAccount: Record<string, StatusCounts>;
+  byRegion: Record<string, StatusCounts>;
+  drift: Record<Drift, number>;
+}
+
+export interface AuditNote {
+  accountId?: string;
+  region?: string;
+  message: string;
+}
+
+export interface AuditReport {
+  generatedAt: string;
+  durationMs: number;
+  scope: AuditScope;
+  summary: AuditSummary;
+  results: AuditResult[];
+  errors: ReadError[];
+  /** Things the user should know that are not errors (Security Hub not enabled, region gaps). */
+  notes: AuditNote[];
+}

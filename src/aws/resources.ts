@@ -1,0 +1,111 @@
+import type {
+  DescribeAppImageConfigResponse,
+  DescribeDataQualityJobDefinitionResponse,
+  DescribeEndpointConfigOutput,
+  DescribeFeatureGroupResponse,
+  DescribeImageResponse,
+  DescribeInferenceExperimentResponse,
+  DescribeModelBiasJobDefinitionResponse,
+  DescribeModelExplainabilityJobDefinitionResponse,
+  DescribeModelOutput,
+  DescribeModelQualityJobDefinitionResponse,
+  DescribeMonitoringScheduleResponse,
+  DescribeNotebookInstanceOutput,
+} from '@aws-sdk/client-sagemaker';
+
+/** The SageMaker resource kinds the controls look at, in the order reports list them. */
+export const RESOURCE_KINDS = [
+  'notebook-instance',
+  'data-quality-job-definition',
+  'model-quality-job-definition',
+  'model-bias-job-definition',
+  'model-explainability-job-definition',
+  'monitoring-schedule',
+  'model',
+  'endpoint-config',
+  'feature-group',
+  'inference-experiment',
+  'app-image-config',
+  'image',
+] as const;
+export type ResourceKind = (typeof RESOURCE_KINDS)[number];
+
+/** The Describe output each kind is evaluated on (the SDK's own shapes, so fixtures follow the API reference). */
+export interface DescribeOutputs {
+  'notebook-instance': DescribeNotebookInstanceOutput;
+  'data-quality-job-definition': DescribeDataQualityJobDefinitionResponse;
+  'model-quality-job-definition': DescribeModelQualityJobDefinitionResponse;
+  'model-bias-job-definition': DescribeModelBiasJobDefinitionResponse;
+  'model-explainability-job-definition': DescribeModelExplainabilityJobDefinitionResponse;
+  'monitoring-schedule': DescribeMonitoringScheduleResponse;
+  model: DescribeModelOutput;
+  'endpoint-config': DescribeEndpointConfigOutput;
+  'feature-group': DescribeFeatureGroupResponse;
+  'inference-experiment': DescribeInferenceExperimentResponse;
+  'app-image-config': DescribeAppImageConfigResponse;
+  image: DescribeImageResponse;
+}
+
+/** CloudFormation / Security Hub resource type of each kind. */
+export const RESOURCE_TYPES: Record<ResourceKind, string> = {
+  'notebook-instance': 'AWS::SageMaker::NotebookInstance',
+  'data-quality-job-definition': 'AWS::SageMaker::DataQualityJobDefinition',
+  'model-quality-job-definition': 'AWS::SageMaker::ModelQualityJobDefinition',
+  'model-bias-job-definition': 'AWS::SageMaker::ModelBiasJobDefinition',
+  'model-explainability-job-definition': 'AWS::SageMaker::ModelExplainabilityJobDefinition',
+  'monitoring-schedule': 'AWS::SageMaker::MonitoringSchedule',
+  model: 'AWS::SageMaker::Model',
+  'endpoint-config': 'AWS::SageMaker::EndpointConfig',
+  'feature-group': 'AWS::SageMaker::FeatureGroup',
+  'inference-experiment': 'AWS::SageMaker::InferenceExperiment',
+  'app-image-config': 'AWS::SageMaker::AppImageConfig',
+  image: 'AWS::SageMaker::Image',
+};
+
+/** The four Model Monitor job definition families; each has its own Describe/Create/Delete/List calls. */
+export const JOB_DEFINITION_KINDS = [
+  'data-quality-job-definition',
+  'model-quality-job-definition',
+  'model-bias-job-definition',
+  'model-explainability-job-definition',
+] as const;
+export type JobDefinitionKind = (typeof JOB_DEFINITION_KINDS)[number];
+
+/** `MonitoringType` as SageMaker spells it, for schedules that reference a named definition. */
+export const MONITORING_TYPES: Record<JobDefinitionKind, 'DataQuality' | 'ModelQuality' | 'ModelBias' | 'ModelExplainability'> = {
+  'data-quality-job-definition': 'DataQuality',
+  'model-quality-job-definition': 'ModelQuality',
+  'model-bias-job-definition': 'ModelBias',
+  'model-explainability-job-definition': 'ModelExplainability',
+};
+
+export interface ResourceRef<K extends ResourceKind = ResourceKind> {
+  kind: K;
+  arn: string;
+  name: string;
+  accountId: string;
+  region: string;
+}
+
+/** Something the collector could not read. Kept in the report instead of being thrown away. */
+export interface ReadError {
+  accountId: string;
+  region: string;
+  operation: string;
+  code: string;
+  message: string;
+  resourceArn?: string;
+}
+
+/**
+ * What the collector read about one resource. A field that is `undefined` was not read
+ * (not needed by the selected controls, or the read failed): controls answer UNKNOWN then, never PASSED.
+ */
+export interface ResourceSnapshot<K extends ResourceKind = ResourceKind> {
+  ref: ResourceRef<K>;
+  detail?: DescribeOutputs[K];
+  /** Tag key -> value, read with ListTags. */
+  tags?: Record<string, string>;
+  /** Errors met while reading this resource's evidence. */
+  readErrors?: ReadError[];
+}
