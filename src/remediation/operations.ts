@@ -134,3 +134,44 @@ export type OperationName = keyof typeof OPERATIONS;
 export function isOperationName(value: string): value is OperationName {
   return Object.hasOwn(OPERATIONS, value);
 }
+
+type JobDefinitionKindName =
+  | 'data-quality-job-definition'
+  | 'model-quality-job-definition'
+  | 'model-bias-job-definition'
+  | 'model-explainability-job-definition';
+
+/**
+ * The inputs of each operation, fixed when the plan is made. The account, region and resource ARN come from the
+ * remediation job, not from the step. Waits take a bound so a stuck resource fails the plan instead of hanging.
+ */
+export interface OperationParams {
+  'notebook.stop-if-running': { notebookName: string };
+  'notebook.wait-stopped': { notebookName: string; maxWaitSeconds: number };
+  'notebook.update': { notebookName: string; RootAccess?: 'Disabled'; PlatformIdentifier?: string };
+  'notebook.start-if-was-running': { notebookName: string };
+  'notebook.wait-in-service': { notebookName: string; maxWaitSeconds: number };
+  'job-definition.snapshot': { kind: JobDefinitionKindName; name: string };
+  'job-definition.create-compliant': {
+    kind: JobDefinitionKindName;
+    sourceName: string;
+    newName: string;
+    enableNetworkIsolation?: true;
+    enableInterContainerTrafficEncryption?: true;
+  };
+  'schedules.repoint': { kind: JobDefinitionKindName; oldName: string; newName: string };
+  'schedules.wait-not-pending': { kind: JobDefinitionKindName; definitionName: string; maxWaitSeconds: number };
+  'job-definition.delete-if-unused': { kind: JobDefinitionKindName; name: string };
+  'schedule.update-network-config': {
+    scheduleName: string;
+    enableNetworkIsolation?: true;
+    enableInterContainerTrafficEncryption?: true;
+  };
+  'schedule.wait-not-pending': { scheduleName: string; maxWaitSeconds: number };
+  'tags.add': { resourceArn: string; tags: Record<string, string> };
+  'endpoint-config.create-copy': { sourceName: string; newName: string; minimumInstanceCount: number };
+  'endpoints.switch-config': { oldConfigName: string; newConfigName: string };
+  'endpoints.wait-in-service': { configName: string; maxWaitSeconds: number };
+  'endpoint-config.delete-if-unused': { name: string };
+  manual: Record<string, never>;
+}

@@ -1,4 +1,4 @@
-import type { OperationName } from './operations.js';
+import type { OperationName, OperationParams } from './operations.js';
 
 export type RemediationKind = 'in-place' | 'recreate' | 'manual';
 
@@ -28,4 +28,14 @@ export interface RemediationPlan {
   verify: { controlId: string };
   /** How a failure part-way is undone, in words; null when the steps need no undo. */
   rollback: string | null;
+}
+
+/** Builds a step whose params are checked against the operation's declared inputs. */
+export function step<Op extends keyof OperationParams>(
+  id: string,
+  operation: Op,
+  title: string,
+  params: OperationParams[Op],
+): PlanStep {
+  return { id, operation, title, params: params as PlanStep['params'] };
 }
