@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadAuditConfig, loadConfig } from '../src/config.js';
+
+const app = {
+  SLACK_BOT_TOKEN: 'xoxb-1-2-abc',
+  SLACK_SIGNING_SECRET: 'secret-secret',
+};
+
+describe('loadAuditConfig', () => {
+  it('falls back to AWS_REGION and the documented control defaults', () => {
+    const config = loadAuditConfig({ AWS_REGION: 'eu-west-1' });
+    expect(config.regions).toEqual(['eu-west-1']);
+    expect(config.accounts).toEqual([]);
+    expect(config.controlParameters.supportedPlatformIdentifiers).toEqual(['notebook-al2023-v1']);
+    expect(config.controlParameters.minimumInstanceCount).toBe(2);
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('parses lists and key=value pairs', () => {
+    const config = loadAuditConfig({
+      AUDIT_REGIONS: 'us-east-1, eu-central-1',
+      AUDIT_ACCOUNTS: '111111111111,222222222222',
+      REQUIRED_TAG_KEYS: 'owner,cost-center',
+      REMEDIATION_TAGS: 'owner=platform, cost-center=1234',
+    });
+    expect(config.regions).toEqual(['us-east-1', 'eu-central-1']);
+    expect(config.accounts).toEqual(['111111111111', '222222222222']);
+    expect(config.controlParameters.remediationTagValues).toEqual({ owner: 'platform', 'cost-center': '1234' });
+  });
+
+  it('names every malformed variable at once', () => {
+    let error: unknown;
+    try {
+      loadAuditConfig({ AUDIT_REGIONS: 'mars-1', AUDIT_ACCOUNTS: '12', REMEDIATION_TAGS: 'novalue' });
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems.join('\n');
+    expect(problems).toMatch(/AUDIT_REGIONS/);
+    expect(problems).toMatch(/AUDIT_ACCOUNTS/);
+    expect(problems).toMatch(/REMEDIATION_TAGS/);
+  });
+});
+
+describe('loadConfig', () => {
+  it('requires the Slack secrets and names the missing ones', () => {
+    expect(() => loadConfig({})).toThrow(/SLACK_BOT_TOKEN[\s\S]*SLACK_SIGNING_SECRET/);
+  });
+
+  it('splits approvers into users and user groups and applies defaults', () => {
+    const config = loadConfig({ ...app, APPROVERS: 'U0123ABC,S0999XYZ,W0456DEF' });
+    expect(config.app.approvers).toEqual({ userIds: ['U0123ABC', 'W0456DEF'], userGroupIds: ['S0999XYZ'] });
+    expect(config.app.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.app.slack.port).toBe(3000);
+    expect(config.app.digest).toEqual({ channel: undefined, cron: '0 9 * * *', tz: 'UTC' });
+    expect(config.app.remediation.mode).toBe('execute');
+  });
+
+  it('rejects a queue prefix with ":" (BullMQ keys) and a wrong token kind', () => {
+    expect(() => loadConfig({ ...app, QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
+    expect(() => loadConfig({ ...app, SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow(/SLACK_BOT_TOKEN must be a bot token/);
+  });
+});
