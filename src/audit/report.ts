@@ -49,6 +49,12 @@ export interface AuditResult {
   remediation: RemediationPlan | null;
   /** null when Security Hub was not consulted (`--source sagemaker`, or not enabled there). */
   securityHub: SecurityHubView | null;
+  /**
+   * configurationFingerprint(snapshot.detail, snapshot.tags) from src/remediation/drift.ts, computed by the engine
+   * when it evaluated the resource (null for Security Hub-only results). Proposals store it; the remediation
+   * worker re-reads the resource and refuses to act when the fingerprint changed (drift).
+   */
+  fingerprint: string | null;
   /** Set when status is SUPPRESSED. */
   acceptedRisk?: AcceptedRisk;
 }
