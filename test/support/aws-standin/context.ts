@@ -1,0 +1,64 @@
+import type { RegionState, StandinState } from './state.js';
+
+export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations';
+
+export type Json = Record<string, unknown>;
+
+/** Delays (ms) of the asynchronous state transitions. */
+export interface TransitionDelays {
+  notebookPending: number;
+  notebookStopping: number;
+  notebookUpdating: number;
+  notebookDeleting: number;
+  endpointCreating: number;
+  endpointUpdating: number;
+  endpointDeleting: number;
+  schedulePending: number;
+}
+
+export interface Organization {
+  managementAccountId: string;
+  organizationId?: string;
+  accounts: Array<{ Id: string; Name?: string; Email?: string; Status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' }>;
+}
+
+export interface StsSession {
+  accountId: string;
+  arn: string;
+  userId: string;
+}
+
+/** Shared, mutable pieces the handlers need beyond the caller's own region state. */
+export interface Shared {
+  state: StandinState;
+  delays: TransitionDelays;
+  sessions: Map<string, StsSession>;
+  unassumableRoles: Set<string>;
+  organization?: Organization;
+  nextSessionSeq: () => number;
+}
+
+export interface CallContext {
+  service: Service;
+  operation: string;
+  accountId: string;
+  region: string;
+  accessKeyId: string;
+  callerArn: string;
+  /** The caller's account/region state. */
+  state: RegionState;
+  now: number;
+  shared: Shared;
+  /** restJson: query string parameters. */
+  query: URLSearchParams;
+}
+
+export type Handler = (ctx: CallContext, input: Json) => Json;
+
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+export const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
+export const obj = (v: unknown): Json | undefined => (v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
+export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+/** awsJson timestamps are epoch seconds. */
+export const epoch = (ms: number): number => ms / 1000;
+export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));

@@ -1,0 +1,432 @@
+/**
+ * AWS stand-in: an in-process HTTP server that the real AWS SDK v3 clients talk to (via `endpoint` or
+ * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), restJson1 (Security Hub)
+ * and awsQuery (STS), keeps per-account/region state in memory, and injects faults deterministically.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import type { CallContext, Handler, Json, Organization, Service, Shared, StsSession, TransitionDelays } from './context.js';
+import { AwsError, toAwsError } from './errors.js';
+import type { InjectedError } from './errors.js';
+import { organizationsHandlers } from './organizations.js';
+import { mulberry32 } from './prng.js';
+import { failNotebook, forceStatus, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
+import { makeControlFinding, securityHubHandlers } from './securityhub.js';
+import type { ControlFindingInput } from './securityhub.js';
+import { StandinState } from './state.js';
+import type { Finding, RegionState, SageMakerKind } from './state.js';
+import { stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
+
+export { AwsError } from './errors.js';
+export type { InjectedError } from './errors.js';
+export { makeControlFinding } from './securityhub.js';
+export type { ControlFindingInput } from './securityhub.js';
+export { sagemakerArn } from './sagemaker.js';
+export type { Finding, RegionState, SageMakerKind, StandinState, StoredResource, Tag } from './state.js';
+export type { Json, Organization, Service, TransitionDelays } from './context.js';
+
+export interface CallInfo {
+  service: Service;
+  operation: string;
+  accountId: string;
+  region: string;
+}
+
+export interface CallRecord extends CallInfo {
+  at: number;
+  /** HTTP status answered. */
+  status: number;
+  /** Error code answered, if any. */
+  errorCode?: string;
+  throttled: boolean;
+  input: Json;
+}
+
+export interface AwsStandinOptions {
+  /** Account of any access key id not otherwise known (default '111111111111'). */
+  defaultAccountId?: string;
+  /** Access key id -> account id, for long-term keys of other accounts. */
+  accessKeys?: Record<string, string>;
+  /** Delay of every asynchronous state transition (ms, default 50). */
+  transitionDelayMs?: number;
+  /** Per-transition overrides. */
+  delays?: Partial<TransitionDelays>;
+  /** Added latency per call (ms), fixed or computed per call. */
+  latencyMs?: number | ((call: CallInfo) => number);
+  /** Fraction of calls answered with the service's throttling error. A number applies to SageMaker only. */
+  throttleRate?: number | Partial<Record<Service, number>>;
+  /** Seed of the PRNG that picks throttled calls (default 1). */
+  seed?: number;
+  /** Whether Security Hub is enabled in account/regions not configured otherwise (default true). */
+  securityHubEnabled?: boolean;
+  /** Organization for Organizations.ListAccounts. Without one, ListAccounts answers AWSOrganizationsNotInUseException. */
+  organization?: Organization;
+  /** Role ARNs for which AssumeRole answers AccessDenied. */
+  unassumableRoles?: string[];
+  /** Clock (ms). Transitions are computed from it on read. */
+  now?: () => number;
+  /** Port to listen on (default 0 = random). */
+  port?: number;
+}
+
+export interface FailNextOptions {
+  /** How many matching calls fail (default 1). */
+  count?: number;
+  /** Only calls whose input (wire JSON) matches fail. */
+  match?: (input: Json, call: CallInfo) => boolean;
+}
+
+export interface AwsStandin {
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  readonly port: number;
+  readonly defaultAccountId: string;
+  readonly state: StandinState;
+  /** Shorthand for `state.get(accountId, region)`. */
+  region(accountId: string, region: string): RegionState;
+  /** Mutable at runtime. */
+  latencyMs: number | ((call: CallInfo) => number);
+  throttleRate: number | Partial<Record<Service, number>>;
+  readonly delays: TransitionDelays;
+  /** Set every transition delay at once. */
+  setTransitionDelay(ms: number): void;
+  /** Every call received since the last reset. */
+  readonly calls: readonly CallRecord[];
+  /** Calls, optionally of one operation and/or matching a filter. */
+  callCount(operation?: string, filter?: Partial<CallInfo>): number;
+  throttledCount(): number;
+  /** "<account>/<region>" -> call count. */
+  callsByAccountRegion(): Record<string, number>;
+  resetCounters(): void;
+  /** Fail the next `count` calls of `operation` (optionally only when `match` accepts the input). */
+  failNext(operation: string, error: InjectedError, options?: FailNextOptions): void;
+  clearFaults(): void;
+  /** Run an operation in-process (wire-format input, no counting, no faults). Throws AwsError. */
+  invoke(operation: string, input?: Json, at?: { accountId?: string; region?: string; service?: Service }): Json;
+  /** Store findings in the hub of each finding's AwsAccountId/Region. */
+  addFindings(findings: Finding[]): void;
+  /** Build (makeControlFinding) and store one finding. */
+  addControlFinding(input: ControlFindingInput): Finding;
+  failNotebook(accountId: string, region: string, name: string, reason?: string): void;
+  forceStatus(accountId: string, region: string, kind: SageMakerKind, name: string, status: string, failureReason?: string): void;
+  arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
+  setOrganization(org: Organization | undefined): void;
+  denyAssumeRole(roleArn: string): void;
+  /** Register a long-term access key for `accountId` and return static credentials for it. */
+  credentialsFor(accountId: string): { accessKeyId: string; secretAccessKey: string };
+  close(): Promise<void>;
+}
+
+const HANDLERS: Record<Service, Record<string, Handler>> = {
+  sagemaker: sagemakerHandlers,
+  securityhub: securityHubHandlers,
+  sts: stsHandlers,
+  organizations: organizationsHandlers,
+};
+
+const SECURITY_HUB_ROUTES: Array<[string, RegExp, string]> = [
+  ['POST', /^\/findings\/?$/, 'GetFindings'],
+  ['PATCH', /^\/findings\/batchupdate\/?$/, 'BatchUpdateFindings'],
+  ['GET', /^\/accounts\/?$/, 'DescribeHub'],
+  ['POST', /^\/accounts\/?$/, 'EnableSecurityHub'],
+  ['DELETE', /^\/accounts\/?$/, 'DisableSecurityHub'],
+];
+
+const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
+
+function makeDelays(base: number, overrides: Partial<TransitionDelays> = {}): TransitionDelays {
+  return {
+    notebookPending: base,
+    notebookStopping: base,
+    notebookUpdating: base,
+    notebookDeleting: base,
+    endpointCreating: base,
+    endpointUpdating: base,
+    endpointDeleting: base,
+    schedulePending: base,
+    ...overrides,
+  };
+}
+
+function throttleError(service: Service): AwsError {
+  switch (service) {
+    case 'securityhub':
+      return new AwsError('TooManyRequestsException', 'Rate exceeded', 429);
+    case 'sts':
+      return new AwsError('Throttling', 'Rate exceeded', 400);
+    case 'organizations':
+      return new AwsError('TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
+    default:
+      return new AwsError('ThrottlingException', 'Rate exceeded', 400);
+  }
+}
+
+export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<AwsStandin> {
+  const now = options.now ?? (() => Date.now());
+  const defaultAccountId = options.defaultAccountId ?? '111111111111';
+  const accessKeys = new Map(Object.entries(options.accessKeys ?? {}));
+  const state = new StandinState(options.securityHubEnabled ?? true, now);
+  let sessionSeq = 0;
+  const shared: Shared = {
+    state,
+    delays: makeDelays(options.transitionDelayMs ?? 50, options.delays),
+    sessions: new Map<string, StsSession>(),
+    unassumableRoles: new Set(options.unassumableRoles ?? []),
+    organization: options.organization,
+    nextSessionSeq: () => ++sessionSeq,
+  };
+  const random = mulberry32(options.seed ?? 1);
+  let calls: CallRecord[] = [];
+  let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match'] }> = [];
+
+  const accountOf = (akid: string): string => {
+    const mapped = accessKeys.get(akid) ?? shared.sessions.get(akid)?.accountId;
+    if (mapped) return mapped;
+    const m = /^ASIA(\d{12})/.exec(akid);
+    return m ? m[1]! : defaultAccountId;
+  };
+  const callerArnOf = (akid: string, accountId: string): string => shared.sessions.get(akid)?.arn ?? `arn:aws:iam::${accountId}:user/standin`;
+
+  const standin: AwsStandin = {
+    url: '',
+    port: 0,
+    defaultAccountId,
+    state,
+    region: (accountId, region) => state.get(accountId, region),
+    latencyMs: options.latencyMs ?? 0,
+    throttleRate: options.throttleRate ?? 0,
+    delays: shared.delays,
+    setTransitionDelay(ms) {
+      Object.assign(shared.delays, makeDelays(ms));
+    },
+    get calls() {
+      return calls;
+    },
+    callCount(operation, filter = {}) {
+      return calls.filter(
+        (c) =>
+          (!operation || c.operation === operation) &&
+          (!filter.accountId || c.accountId === filter.accountId) &&
+          (!filter.region || c.region === filter.region) &&
+          (!filter.service || c.service === filter.service),
+      ).length;
+    },
+    throttledCount: () => calls.filter((c) => c.throttled).length,
+    callsByAccountRegion() {
+      const out: Record<string, number> = {};
+      for (const c of calls) out[`${c.accountId}/${c.region}`] = (out[`${c.accountId}/${c.region}`] ?? 0) + 1;
+      return out;
+    },
+    resetCounters() {
+      calls = [];
+    },
+    failNext(operation, error, opts = {}) {
+      faults.push({ operation, error, remaining: opts.count ?? 1, match: opts.match });
+    },
+    clearFaults() {
+      faults = [];
+    },
+    invoke(operation, input = {}, at = {}) {
+      const service = at.service ?? serviceOfOperation(operation);
+      const handler = HANDLERS[service][operation];
+      if (!handler) throw new Error(`stand-in: unknown ${service} operation ${operation}`);
+      const accountId = at.accountId ?? defaultAccountId;
+      const region = at.region ?? 'us-east-1';
+      const ctx: CallContext = {
+        service,
+        operation,
+        accountId,
+        region,
+        accessKeyId: 'AKIASTANDININVOKE',
+        callerArn: `arn:aws:iam::${accountId}:user/standin`,
+        state: state.get(accountId, region),
+        now: now(),
+        shared,
+        query: new URLSearchParams(),
+      };
+      return handler(ctx, JSON.parse(JSON.stringify(input)) as Json);
+    },
+    addFindings(findings) {
+      for (const f of findings) state.get(f.AwsAccountId, f.Region).securityHub.findings.push(f);
+    },
+    addControlFinding(input) {
+      const f = makeControlFinding({ updatedAt: new Date(now()).toISOString(), ...input });
+      standin.addFindings([f]);
+      return f;
+    },
+    failNotebook(accountId, region, name, reason = 'Injected failure') {
+      failNotebook(state.get(accountId, region), name, reason, now());
+    },
+    forceStatus(accountId, region, kind, name, status, failureReason) {
+      forceStatus(state.get(accountId, region), kind, name, status, now(), failureReason);
+    },
+    arn: sagemakerArn,
+    setOrganization(org) {
+      shared.organization = org;
+    },
+    denyAssumeRole(roleArn) {
+      shared.unassumableRoles.add(roleArn);
+    },
+    credentialsFor(accountId) {
+      const accessKeyId = `AKIA${accountId}SAK`.padEnd(20, 'X').slice(0, 20);
+      accessKeys.set(accessKeyId, accountId);
+      return { accessKeyId, secretAccessKey: 'standin-secret' };
+    },
+    close: async () => {},
+  };
+
+  function takeFault(call: CallInfo, input: Json): AwsError | undefined {
+    const i = faults.findIndex((f) => f.remaining > 0 && (f.operation === call.operation || f.operation === `${call.service}:${call.operation}`) && (!f.match || f.match(input, call)));
+    if (i < 0) return undefined;
+    const f = faults[i]!;
+    f.remaining -= 1;
+    if (f.remaining <= 0) faults.splice(i, 1);
+    return toAwsError(f.error);
+  }
+
+  function throttleRateFor(service: Service): number {
+    const t = standin.throttleRate;
+    if (typeof t === 'number') return service === 'sagemaker' ? t : 0;
+    return t[service] ?? 0;
+  }
+
+  async function handle(req: http.IncomingMessage, body: string): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+    const requestId = randomUUID();
+    const url = new URL(req.url ?? '/', 'http://standin');
+    const target = String(req.headers['x-amz-target'] ?? '');
+    const contentType = String(req.headers['content-type'] ?? '');
+    const isQuery = contentType.startsWith('application/x-www-form-urlencoded');
+    const protocol: 'json' | 'rest' | 'query' = target ? 'json' : isQuery ? 'query' : 'rest';
+
+    const respondError = (service: Service | undefined, e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
+      if (protocol === 'query') return { status: e.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsErrorXml(e, requestId) };
+      const headers = { 'x-amzn-errortype': e.code, 'x-amzn-requestid': requestId };
+      if (protocol === 'rest') return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ Code: e.code, Message: e.message }) };
+      const msgKey = service === 'organizations' ? 'Message' : 'message';
+      return { status: e.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: e.code, [msgKey]: e.message }) };
+    };
+
+    const auth = String(req.headers.authorization ?? '');
+    const scope = SCOPE_RE.exec(auth);
+    if (!scope) {
+      const e = protocol === 'query' ? new AwsError('MissingAuthenticationToken', 'Request is missing Authentication Token', 403) : new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token', 403);
+      return respondError(undefined, e);
+    }
+    const [, accessKeyId, region, signingService] = scope as unknown as [string, string, string, string];
+    const service = (['sagemaker', 'securityhub', 'sts', 'organizations'] as const).find((s) => s === signingService);
+    if (!service) return respondError(undefined, new AwsError('UnknownOperationException', `The stand-in does not implement service ${signingService}`, 400));
+
+    // Resolve the operation and parse the input.
+    let operation: string | undefined;
+    let input: Json = {};
+    try {
+      if (protocol === 'json') {
+        operation = target.split('.')[1];
+        input = body ? (JSON.parse(body) as Json) : {};
+      } else if (protocol === 'query') {
+        const form = new URLSearchParams(body);
+        operation = form.get('Action') ?? undefined;
+        for (const [k, v] of form) if (k !== 'Action' && k !== 'Version') input[k] = /^\d+$/.test(v) && k === 'DurationSeconds' ? Number(v) : v;
+      } else {
+        operation = SECURITY_HUB_ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
+        input = body ? (JSON.parse(body) as Json) : {};
+      }
+    } catch {
+      return respondError(service, new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400));
+    }
+    if (!operation || !HANDLERS[service][operation]) {
+      if (protocol === 'rest') return respondError(service, new AwsError('ResourceNotFoundException', `No route for ${req.method} ${url.pathname}`, 404));
+      return respondError(service, new AwsError(protocol === 'query' ? 'InvalidAction' : 'UnknownOperationException', `The stand-in does not implement ${service} operation ${operation ?? '(none)'}`, 400));
+    }
+
+    const accountId = accountOf(accessKeyId);
+    const regionState = state.get(accountId, region);
+    const call: CallInfo = { service, operation, accountId, region };
+    const record: CallRecord = { ...call, at: now(), status: 200, throttled: false, input };
+    calls.push(record);
+
+    const latency = typeof standin.latencyMs === 'function' ? standin.latencyMs(call) : standin.latencyMs;
+    if (latency > 0) await new Promise((r) => setTimeout(r, latency));
+
+    const fail = (e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
+      record.status = e.status;
+      record.errorCode = e.code;
+      return respondError(service, e);
+    };
+
+    const injected = takeFault(call, input);
+    if (injected) return fail(injected);
+    const rate = throttleRateFor(service);
+    if (rate > 0 && random() < rate) {
+      record.throttled = true;
+      return fail(throttleError(service));
+    }
+    if (regionState.regionDisabled && service !== 'organizations' && !(service === 'sts' && operation === 'AssumeRole')) {
+      return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', 403));
+    }
+    const callerArn = callerArnOf(accessKeyId, accountId);
+    if (service !== 'sts' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
+      const prefix = service === 'organizations' ? 'organizations' : service;
+      const message = `User: ${callerArn} is not authorized to perform: ${prefix}:${operation} on resource: arn:aws:${prefix}:${region}:${accountId}:* because no identity-based policy allows the ${prefix}:${operation} action`;
+      return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' ? 403 : 400));
+    }
+
+    const ctx: CallContext = { service, operation, accountId, region, accessKeyId, callerArn, state: regionState, now: now(), shared, query: url.searchParams };
+    try {
+      const result = HANDLERS[service][operation]!(ctx, input);
+      if (protocol === 'query') return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsResponseXml(operation, result, requestId) };
+      return {
+        status: 200,
+        headers: { 'content-type': protocol === 'json' ? 'application/x-amz-json-1.1' : 'application/json', 'x-amzn-requestid': requestId },
+        body: JSON.stringify(result),
+      };
+    } catch (e) {
+      if (e instanceof AwsError) return fail(e);
+      console.error('aws-standin internal error', e);
+      return fail(new AwsError(protocol === 'rest' ? 'InternalException' : 'InternalFailure', e instanceof Error ? e.message : String(e), 500));
+    }
+  }
+
+  const sockets = new Set<Socket>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      handle(req, Buffer.concat(chunks).toString('utf8')).then(
+        (out) => {
+          res.writeHead(out.status, { ...out.headers, 'content-length': Buffer.byteLength(out.body) });
+          res.end(out.body);
+        },
+        (err: unknown) => {
+          res.writeHead(500, { 'content-type': 'text/plain' });
+          res.end(String(err));
+        },
+      );
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  Object.assign(standin, {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  });
+  return standin;
+}
+
+function serviceOfOperation(operation: string): Service {
+  for (const s of ['sagemaker', 'securityhub', 'sts', 'organizations'] as const) if (HANDLERS[s][operation]) return s;
+  throw new Error(`stand-in: unknown operation ${operation}`);
+}
