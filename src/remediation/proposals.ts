@@ -32,8 +32,10 @@ export interface ProposalState {
   updatedAt: string;
 }
 
-// KEYS[1] = state key; ARGV[1] = JSON list of allowed current statuses; ARGV[2] = new state JSON.
-// Returns the state after the call and whether it changed.
+// KEYS[1] = state key; KEYS[2] = approved-not-yet-queued index set;
+// ARGV[1] = JSON list of allowed current statuses; ARGV[2] = new state JSON; ARGV[3] = proposal id.
+// Returns the state after the call and whether it changed. A move to 'approved' adds the id to the index in the
+// same script, so an approval is never lost to a crash between the decision and the enqueue.
 const TRANSITION = `
 local current = redis.call('GET', KEYS[1])
 if not current then return {0, ''} end
@@ -42,6 +44,7 @@ local status = cjson.decode(current)['status']
 for _, s in ipairs(allowed) do
   if s == status then
     redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+    if cjson.decode(ARGV[2])['status'] == 'approved' then redis.call('SADD', KEYS[2], ARGV[3]) end
     return {1, ARGV[2]}
   end
 end
@@ -66,6 +69,20 @@ export class ProposalStore {
 
   private stateKey(id: string): string {
     return `${this.prefix}:proposal:${id}:state`;
+  }
+
+  private get approvedIndexKey(): string {
+    return `${this.prefix}:proposals:approved-not-queued`;
+  }
+
+  /** Proposals approved whose remediation job may not be queued yet (see `markQueued`). */
+  async approvedNotQueued(): Promise<string[]> {
+    return this.redis.smembers(this.approvedIndexKey);
+  }
+
+  /** Called once the remediation job for `id` is queued (or no longer needed). */
+  async markQueued(id: string): Promise<void> {
+    await this.redis.srem(this.approvedIndexKey, id);
   }
 
   async create(proposal: Proposal, now = new Date()): Promise<void> {
@@ -113,10 +130,12 @@ export class ProposalStore {
     };
     const [changed, stateJson] = (await this.redis.eval(
       TRANSITION,
-      1,
+      2,
       this.stateKey(id),
+      this.approvedIndexKey,
       JSON.stringify(from),
       JSON.stringify(next),
+      id,
     )) as [number, string];
     return { changed: changed === 1, state: stateJson ? (JSON.parse(stateJson) as ProposalState) : null };
   }
