@@ -1,0 +1,141 @@
+import { paginateListAccounts } from '@aws-sdk/client-organizations';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { AuditNote } from '../audit/report.js';
+import { mapLimit } from '../util/limit.js';
+import type { AwsCredentialIdentityProvider, ClientFactory } from './clients.js';
+import { NoCredentialsError, errorMessage, isCredentialsError, toReadError } from './errors.js';
+import type { ReadError } from './resources.js';
+
+/** One account × region to audit, with the credentials that reach it (undefined = the default chain). */
+export interface AuditTarget {
+  accountId: string;
+  region: string;
+  credentials?: AwsCredentialIdentityProvider;
+}
+
+export interface ResolveTargetsOptions {
+  accounts: string[];
+  regions: string[];
+  /** Role name (→ arn:aws:iam::<id>:role/<name>) or ARN template containing `{accountId}`. */
+  role?: string | undefined;
+  discoverAccounts: boolean;
+  factory: ClientFactory;
+}
+
+export interface ResolvedTargets {
+  targets: AuditTarget[];
+  /** Every account in scope, including those that could not be reached (they have an error). */
+  accounts: string[];
+  errors: ReadError[];
+  notes: AuditNote[];
+}
+
+/** Region value used in ReadErrors that concern a whole account (AssumeRole) or the organization. */
+export const ALL_REGIONS = '*';
+
+const ACCOUNT_ID = /^\d{12}$/;
+
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  if (region.startsWith('us-iso-')) return 'aws-iso';
+  if (region.startsWith('us-isob-')) return 'aws-iso-b';
+  return 'aws';
+}
+
+/** `Auditor` → `arn:aws:iam::<id>:role/Auditor`; an ARN template gets `{accountId}` replaced. */
+export function roleArnFor(role: string, accountId: string, region = 'us-east-1'): string {
+  if (role.startsWith('arn:')) {
+    if (!role.includes('{accountId}')) throw new Error(`role ARN template must contain {accountId}: ${role}`);
+    return role.replaceAll('{accountId}', accountId);
+  }
+  return `arn:${partitionOf(region)}:iam::${accountId}:role/${role}`;
+}
+
+async function callerAccount(factory: ClientFactory, region: string): Promise<string> {
+  const sts = factory.sts({ region });
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}));
+    if (!out.Account) throw new Error('STS GetCallerIdentity returned no Account');
+    return out.Account;
+  } catch (err) {
+    if (isCredentialsError(err)) throw new NoCredentialsError(errorMessage(err));
+    throw err;
+  } finally {
+    sts.destroy();
+  }
+}
+
+async function discoverAccounts(factory: ClientFactory, region: string): Promise<string[]> {
+  const client = factory.organizations({ region });
+  try {
+    const ids: string[] = [];
+    for await (const page of paginateListAccounts({ client, pageSize: 20 }, {})) {
+      for (const a of page.Accounts ?? []) {
+        // `State` is the newer field; `Status` is deprecated but still returned.
+        const state = (a as { State?: string }).State ?? a.Status;
+        if (a.Id && state === 'ACTIVE') ids.push(a.Id);
+      }
+    }
+    return ids;
+  } finally {
+    client.destroy();
+  }
+}
+
+/**
+ * Resolves accounts × regions. A role that cannot be assumed puts an error on that account and never stops the
+ * others. No accounts and no discovery → the caller's own account with the default credentials.
+ * Throws NoCredentialsError when there are no credentials at all.
+ */
+export async function resolveTargets(o: ResolveTargetsOptions): Promise<ResolvedTargets> {
+  const [homeRegion] = o.regions;
+  if (homeRegion === undefined) throw new Error('no region: set --regions or AWS_REGION');
+  const errors: ReadError[] = [];
+  const notes: AuditNote[] = [];
+  for (const id of o.accounts) if (!ACCOUNT_ID.test(id)) throw new Error(`not a 12-digit account id: "${id}"`);
+
+  let caller: string | undefined;
+  const requested = new Set(o.accounts);
+  if (o.discoverAccounts) {
+    try {
+      const found = await discoverAccounts(o.factory, homeRegion);
+      for (const id of found) requested.add(id);
+      notes.push({ message: `Organizations: ${found.length} active account(s) discovered.` });
+    } catch (err) {
+      if (isCredentialsError(err)) throw new NoCredentialsError(errorMessage(err));
+      errors.push(toReadError(err, { accountId: ALL_REGIONS, region: homeRegion, operation: 'organizations:ListAccounts' }));
+    }
+  }
+  if (requested.size === 0 || !o.role) {
+    caller = await callerAccount(o.factory, homeRegion);
+    if (requested.size === 0) requested.add(caller);
+  }
+
+  const accounts = [...requested].sort();
+  const reachable = await mapLimit(accounts, 8, async (accountId): Promise<AuditTarget[]> => {
+    let credentials: AwsCredentialIdentityProvider | undefined;
+    if (o.role) {
+      const roleArn = roleArnFor(o.role, accountId, homeRegion);
+      credentials = o.factory.assumeRole(roleArn, homeRegion);
+      try {
+        await credentials(); // assume once, up front: a failure is this account's error, not one per region/call
+      } catch (err) {
+        if (isCredentialsError(err) && !/AssumeRole/i.test(errorMessage(err))) throw new NoCredentialsError(errorMessage(err));
+        errors.push(toReadError(err, { accountId, region: ALL_REGIONS, operation: `sts:AssumeRole ${roleArn}` }));
+        return [];
+      }
+    } else if (accountId !== caller) {
+      errors.push({
+        accountId,
+        region: ALL_REGIONS,
+        operation: 'credentials',
+        code: 'NoRoleForAccount',
+        message: `account ${accountId} is not the credentials' own account (${caller ?? 'unknown'}); pass --role to assume a role in it`,
+      });
+      return [];
+    }
+    return o.regions.map((region) => (credentials ? { accountId, region, credentials } : { accountId, region }));
+  });
+  return { targets: reachable.flat(), accounts, errors, notes };
+}

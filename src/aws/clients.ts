@@ -1,0 +1,113 @@
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { STSClient } from '@aws-sdk/client-sts';
+import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+
+/** A credentials provider as the SDK takes it (typed from the SDK itself, no extra dependency). */
+export type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
+type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
+
+/**
+ * The only module that constructs AWS SDK clients.
+ *
+ * - Credentials: the SDK's default chain unless a provider is given (cross-account: `assumeRoleCredentials`).
+ * - Endpoints: `endpoint` is passed only when explicitly given. Otherwise the SDK resolves it itself, which includes
+ *   AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (SAGEMAKER, SECURITYHUB, STS, ORGANIZATIONS).
+ * - Retries: the SDK's standard mode with `maxAttempts` total attempts; throttling is retried by the SDK.
+ */
+export interface ClientOptions {
+  region: string;
+  credentials?: AwsCredentialIdentityProvider;
+  maxAttempts: number;
+  endpoint?: string;
+}
+
+export interface AwsClients {
+  sagemaker: SageMakerClient;
+  securityHub: SecurityHubClient;
+}
+
+function baseConfig(o: ClientOptions) {
+  return {
+    region: o.region,
+    maxAttempts: o.maxAttempts,
+    retryMode: 'standard' as const,
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
+  };
+}
+
+export function createAwsClients(o: ClientOptions): AwsClients {
+  const config = baseConfig(o);
+  return { sagemaker: new SageMakerClient(config), securityHub: new SecurityHubClient(config) };
+}
+
+export function createStsClient(o: ClientOptions): STSClient {
+  return new STSClient(baseConfig(o));
+}
+
+export function createOrganizationsClient(o: ClientOptions): OrganizationsClient {
+  return new OrganizationsClient(baseConfig(o));
+}
+
+/** Closes the sockets of clients that are no longer needed. */
+export function destroyClients(clients: AwsClients): void {
+  clients.sagemaker.destroy();
+  clients.securityHub.destroy();
+}
+
+export const ROLE_SESSION_NAME = 'sagemaker-audit';
+
+/**
+ * Credentials for `roleArn`, assumed with the default chain as the source. The result is cached until 5 minutes
+ * before it expires, so one AssumeRole serves every region client of the account.
+ */
+export function assumeRoleCredentials(
+  roleArn: string,
+  o: { region: string; maxAttempts: number; endpoint?: string },
+): AwsCredentialIdentityProvider {
+  const provider = fromTemporaryCredentials({
+    params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME },
+    clientConfig: { region: o.region, maxAttempts: o.maxAttempts, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) },
+  });
+  return memoizeCredentials(provider);
+}
+
+export function memoizeCredentials(provider: AwsCredentialIdentityProvider, refreshBeforeMs = 5 * 60_000): AwsCredentialIdentityProvider {
+  let pending: Promise<AwsCredentialIdentity> | undefined;
+  let current: AwsCredentialIdentity | undefined;
+  return async () => {
+    if (current && (!current.expiration || current.expiration.getTime() - Date.now() > refreshBeforeMs)) return current;
+    pending ??= provider().then(
+      (c) => {
+        current = c;
+        pending = undefined;
+        return c;
+      },
+      (err: unknown) => {
+        pending = undefined;
+        throw err;
+      },
+    );
+    return pending;
+  };
+}
+
+/** How the engine gets clients; tests and the benchmark pass one with an explicit endpoint. */
+export interface ClientFactory {
+  aws(o: { region: string; credentials?: AwsCredentialIdentityProvider }): AwsClients;
+  sts(o: { region: string; credentials?: AwsCredentialIdentityProvider }): STSClient;
+  organizations(o: { region: string; credentials?: AwsCredentialIdentityProvider }): OrganizationsClient;
+  assumeRole(roleArn: string, region: string): AwsCredentialIdentityProvider;
+}
+
+export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: string }): ClientFactory {
+  const extra = { maxAttempts: opts.maxAttempts, ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}) };
+  return {
+    aws: (o) => createAwsClients({ ...o, ...extra }),
+    sts: (o) => createStsClient({ ...o, ...extra }),
+    organizations: (o) => createOrganizationsClient({ ...o, ...extra }),
+    assumeRole: (roleArn, region) => assumeRoleCredentials(roleArn, { region, ...extra }),
+  };
+}
