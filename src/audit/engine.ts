@@ -1,0 +1,317 @@
+import { resolveTargets, type AuditTarget } from '../aws/accounts.js';
+import { defaultClientFactory, destroyClients, type ClientFactory } from '../aws/clients.js';
+import { toReadError } from '../aws/errors.js';
+import { collectInventory, matchesResource, nameFromArn, needsFor } from '../aws/inventory.js';
+import { RESOURCE_TYPES, type ReadError, type ResourceKind, type ResourceSnapshot } from '../aws/resources.js';
+import { readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
+import type { AuditConfig } from '../config.js';
+import { CONTROLS, evaluateControl, planControl, type AnyControl } from '../controls/index.js';
+import type { Evaluation, Severity } from '../controls/types.js';
+import { configurationFingerprint } from '../remediation/drift.js';
+import type { RemediationPlan } from '../remediation/plan.js';
+import { createLimit, mapLimit } from '../util/limit.js';
+import type { AuditNote, AuditReport, AuditResult, AuditSource, SecurityHubView } from './report.js';
+import { compareControlIds, compareResults, summarize } from './summary.js';
+
+export interface AuditRequest {
+  /** 12-digit ids; default `config.accounts`; none (and no discovery) → the caller's own account. */
+  accounts?: string[];
+  /** Default `config.regions`. */
+  regions?: string[];
+  /** AnyControl ids (`SageMaker.N`); default all. */
+  controls?: string[];
+  /** Default `both`. */
+  source?: AuditSource;
+  /** Only this resource (name or ARN). */
+  resource?: string;
+  /** Default `config.role`. */
+  role?: string;
+  /** Default `config.discoverAccounts`. */
+  discoverAccounts?: boolean;
+}
+
+export type AuditProgress =
+  | { type: 'targets'; total: number; accounts: string[]; regions: string[] }
+  | { type: 'target-done'; accountId: string; region: string; resources: number; errors: number; done: number; total: number };
+
+export interface AuditDeps {
+  config: AuditConfig;
+  /** How SDK clients are made; default: the SDK defaults (credential chain, endpoint env vars). */
+  clientFactory?: ClientFactory;
+  now?: () => Date;
+  onProgress?: (event: AuditProgress) => void;
+  /** Account+region targets scanned at once (each has its own `config.concurrency` call limit). Default 16. */
+  targetConcurrency?: number;
+}
+
+/** Bad input from the caller (unknown control id, no region, …): the CLI exits 2 with this message. */
+export class AuditRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditRequestError';
+  }
+}
+
+const CONTROL_ID = /^SageMaker\.\d+$/;
+
+export function validControlIds(): string[] {
+  return CONTROLS.map((c) => c.metadata.id).sort(compareControlIds);
+}
+
+/** Resolves ids to controls (case-insensitive `sagemaker.3` accepted); unknown ids throw AuditRequestError. */
+export function selectControls(ids: readonly string[] | undefined): AnyControl[] {
+  const all = [...CONTROLS].sort((a, b) => compareControlIds(a.metadata.id, b.metadata.id));
+  if (!ids || ids.length === 0) return all;
+  const byId = new Map(all.map((c) => [c.metadata.id.toLowerCase(), c]));
+  const out: AnyControl[] = [];
+  for (const raw of ids) {
+    const c = byId.get(raw.trim().toLowerCase());
+    if (!c) {
+      const valid = validControlIds();
+      const range = valid.length > 0 ? `${valid[0]} … ${valid[valid.length - 1]}` : 'none registered';
+      throw new AuditRequestError(`unknown control "${raw}" (valid: ${range})`);
+    }
+    if (!out.includes(c)) out.push(c);
+  }
+  return out.sort((a, b) => compareControlIds(a.metadata.id, b.metadata.id));
+}
+
+const KIND_BY_TYPE = new Map<string, ResourceKind>(Object.entries(RESOURCE_TYPES).map(([k, t]) => [t.toLowerCase(), k as ResourceKind]));
+/** ASFF uses `AwsSageMakerNotebookInstance` for some types; CloudFormation names for others. */
+function kindOfFinding(f: SecurityHubFinding, control: AnyControl | undefined): ResourceKind | undefined {
+  if (control) return control.metadata.resourceKind;
+  const t = (f.resourceType ?? '').toLowerCase();
+  const direct = KIND_BY_TYPE.get(t);
+  if (direct) return direct;
+  for (const [type, kind] of KIND_BY_TYPE) if (type.replaceAll('::', '') === t) return kind;
+  return undefined;
+}
+
+function safeEvaluate(control: AnyControl, snapshot: ResourceSnapshot, config: AuditConfig): Evaluation {
+  try {
+    return evaluateControl(control, snapshot, config.controlParameters);
+  } catch (err) {
+    return { status: 'UNKNOWN', reason: `${control.metadata.id} could not evaluate ${snapshot.ref.name}: ${err instanceof Error ? err.message : String(err)}` };
+  }
+}
+
+function safePlan(control: AnyControl, snapshot: ResourceSnapshot, config: AuditConfig): RemediationPlan | null {
+  try {
+    return planControl(control, snapshot, config.controlParameters);
+  } catch {
+    return null;
+  }
+}
+
+function findingView(f: SecurityHubFinding | undefined, drift: SecurityHubView['drift']): SecurityHubView {
+  return f
+    ? { status: 'FAILED', findingId: f.id, productArn: f.productArn, workflowStatus: f.workflowStatus, drift }
+    : { status: null, findingId: null, productArn: null, workflowStatus: null, drift };
+}
+
+function reportedOnlyResult(f: SecurityHubFinding, control: AnyControl | undefined, source: AuditSource): AuditResult | undefined {
+  const kind = kindOfFinding(f, control);
+  if (!kind) return undefined;
+  const name = nameFromArn(f.resourceId);
+  const severity: Severity = f.severity ?? control?.metadata.severity ?? 'MEDIUM';
+  const reason =
+    source === 'securityhub'
+      ? `Security Hub reports ${f.controlId} FAILED for ${name} (workflow ${f.workflowStatus}); not re-checked live (--source securityhub).`
+      : `Security Hub reports ${f.controlId} FAILED for ${name}; the live inventory did not find or read it.`;
+  return {
+    controlId: f.controlId,
+    status: 'FAILED',
+    severity,
+    resourceKind: kind,
+    resourceType: RESOURCE_TYPES[kind],
+    resourceArn: f.resourceId,
+    resourceName: name,
+    accountId: f.accountId,
+    region: f.region,
+    reason,
+    remediation: null,
+    securityHub: findingView(f, 'reported-only'),
+    fingerprint: null,
+  };
+}
+
+interface TargetOutcome {
+  results: AuditResult[];
+  errors: ReadError[];
+  notes: AuditNote[];
+  resources: number;
+}
+
+async function auditTarget(
+  target: AuditTarget,
+  ctx: { controls: AnyControl[]; source: AuditSource; resource: string | undefined; config: AuditConfig; factory: ClientFactory },
+): Promise<TargetOutcome> {
+  const { accountId, region } = target;
+  const { controls, source, config } = ctx;
+  const clients = ctx.factory.aws(target.credentials ? { region, credentials: target.credentials } : { region });
+  const limit = createLimit(config.concurrency);
+  const results: AuditResult[] = [];
+  const errors: ReadError[] = [];
+  const notes: AuditNote[] = [];
+  let resources = 0;
+  const byKind = new Map<ResourceKind, AnyControl[]>();
+  for (const c of controls) byKind.set(c.metadata.resourceKind, [...(byKind.get(c.metadata.resourceKind) ?? []), c]);
+
+  // Evaluate each snapshot as soon as it is read, then let it go: only results are kept.
+  const onSnapshot = (snapshot: ResourceSnapshot): void => {
+    resources++;
+    const fingerprint = snapshot.detail !== undefined || snapshot.tags !== undefined ? configurationFingerprint(snapshot.detail, snapshot.tags) : null;
+    for (const control of byKind.get(snapshot.ref.kind) ?? []) {
+      const evaluation = safeEvaluate(control, snapshot, config);
+      results.push({
+        controlId: control.metadata.id,
+        status: evaluation.status,
+        severity: control.metadata.severity,
+        resourceKind: snapshot.ref.kind,
+        resourceType: RESOURCE_TYPES[snapshot.ref.kind],
+        resourceArn: snapshot.ref.arn,
+        resourceName: snapshot.ref.name,
+        accountId,
+        region,
+        reason: evaluation.reason,
+        remediation: evaluation.status === 'FAILED' ? safePlan(control, snapshot, config) : null,
+        securityHub: null,
+        fingerprint,
+      });
+    }
+  };
+
+  try {
+    const inventory =
+      source === 'securityhub'
+        ? undefined
+        : collectInventory({ accountId, region, sagemaker: clients.sagemaker }, needsFor(controls), {
+            concurrency: config.concurrency,
+            resource: ctx.resource,
+            onSnapshot,
+            limit,
+          });
+    const findings: Promise<FindingsRead> | undefined =
+      source === 'sagemaker'
+        ? undefined
+        : readFailedFindings(clients.securityHub, { accountId, region, controlIds: controls.map((c) => c.metadata.id), limit }).catch(
+            (err: unknown): FindingsRead => ({ enabled: true, findings: [], pages: 0, error: toReadError(err, { accountId, region, operation: 'securityhub:GetFindings' }) }),
+          );
+    const [inv, sh] = await Promise.all([inventory, findings]);
+    if (inv) errors.push(...inv.errors);
+    if (!sh) return { results, errors, notes, resources };
+
+    if (sh.error) errors.push(sh.error);
+    if (!sh.enabled) {
+      notes.push({
+        accountId,
+        region,
+        message:
+          source === 'securityhub'
+            ? 'Security Hub is not enabled here: no findings to report.'
+            : 'Security Hub is not enabled here: results come from the live SageMaker evaluation only.',
+      });
+      return { results, errors, notes, resources };
+    }
+    if (sh.error) return { results, errors, notes, resources }; // findings unknown: leave securityHub null
+
+    const controlById = new Map(controls.map((c) => [c.metadata.id, c]));
+    const wanted = sh.findings.filter((f) => controlById.has(f.controlId) && matchesResource(ctx.resource, nameFromArn(f.resourceId), f.resourceId));
+    const byKey = new Map(wanted.map((f) => [`${f.controlId}|${f.resourceId.toLowerCase()}`, f]));
+    const matched = new Set<SecurityHubFinding>();
+    for (const r of results) {
+      const f = byKey.get(`${r.controlId}|${r.resourceArn.toLowerCase()}`);
+      if (f) matched.add(f);
+      if (r.status === 'FAILED') {
+        r.securityHub = findingView(f, f ? 'agrees' : 'failing-not-reported');
+      } else if (r.status === 'UNKNOWN') {
+        r.securityHub = findingView(f, f ? 'reported-only' : 'agrees');
+        if (f) r.reason = `${r.reason} Security Hub reports it FAILED.`;
+      } else {
+        r.securityHub = findingView(f, f ? 'fixed-still-reported' : 'agrees');
+        if (f) r.reason = `${r.reason} Security Hub still reports it FAILED (awaiting re-evaluation).`;
+      }
+    }
+    for (const f of wanted) {
+      if (matched.has(f)) continue;
+      const r = reportedOnlyResult(f, controlById.get(f.controlId), source);
+      if (r) results.push(r);
+    }
+    return { results, errors, notes, resources };
+  } finally {
+    destroyClients(clients);
+  }
+}
+
+/**
+ * The audit: resolve account × region targets, read the inventory the selected controls need, evaluate, merge
+ * with Security Hub findings, summarise. Targets run concurrently; a failing target never stops the others.
+ * Throws AuditRequestError on bad input and NoCredentialsError when there are no credentials at all.
+ */
+export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<AuditReport> {
+  const now = deps.now ?? (() => new Date());
+  const started = now();
+  const t0 = performance.now();
+  const { config } = deps;
+  const controls = selectControls(request.controls);
+  const source: AuditSource = request.source ?? 'both';
+  if (!['sagemaker', 'securityhub', 'both'].includes(source)) throw new AuditRequestError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);
+  for (const id of controls) if (!CONTROL_ID.test(id.metadata.id)) throw new AuditRequestError(`bad control id ${id.metadata.id}`);
+  const regions = [...new Set(request.regions && request.regions.length > 0 ? request.regions : config.regions)];
+  if (regions.length === 0) throw new AuditRequestError('no region: set --regions or AWS_REGION');
+  const factory = deps.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts });
+  const resource = request.resource?.trim() || undefined;
+
+  const resolved = await resolveTargets({
+    accounts: request.accounts ?? config.accounts,
+    regions,
+    role: request.role ?? config.role,
+    discoverAccounts: request.discoverAccounts ?? config.discoverAccounts,
+    factory,
+  });
+  const total = resolved.targets.length;
+  deps.onProgress?.({ type: 'targets', total, accounts: resolved.accounts, regions });
+
+  let done = 0;
+  const outcomes = await mapLimit(resolved.targets, deps.targetConcurrency ?? 16, async (target) => {
+    const outcome = await auditTarget(target, { controls, source, resource, config, factory }).catch(
+      (err: unknown): TargetOutcome => ({
+        results: [],
+        errors: [toReadError(err, { accountId: target.accountId, region: target.region, operation: 'audit' })],
+        notes: [],
+        resources: 0,
+      }),
+    );
+    done++;
+    deps.onProgress?.({ type: 'target-done', accountId: target.accountId, region: target.region, resources: outcome.resources, errors: outcome.errors.length, done, total });
+    return outcome;
+  });
+
+  const results = outcomes.flatMap((o) => o.results).sort(compareResults);
+  const errors = [...resolved.errors, ...outcomes.flatMap((o) => o.errors)].sort(
+    (a, b) =>
+      a.accountId.localeCompare(b.accountId) ||
+      a.region.localeCompare(b.region) ||
+      a.operation.localeCompare(b.operation) ||
+      (a.resourceArn ?? '').localeCompare(b.resourceArn ?? ''),
+  );
+  const notes = [...resolved.notes, ...outcomes.flatMap((o) => o.notes)];
+  const notReported = results.filter((r) => r.securityHub?.drift === 'failing-not-reported').length;
+  if (notReported > 0) {
+    notes.push({
+      message: `${notReported} live failure(s) have no Security Hub finding yet: not evaluated yet, or the control's Config rule is not available in that region. They are failures all the same.`,
+    });
+  }
+  const controlIds = controls.map((c) => c.metadata.id);
+  const scope: AuditReport['scope'] = { accounts: resolved.accounts, regions, controls: controlIds, source };
+  if (resource !== undefined) scope.resource = resource;
+  return {
+    generatedAt: started.toISOString(),
+    durationMs: Math.round(performance.now() - t0),
+    scope,
+    summary: summarize(results, { controls: controlIds, accounts: resolved.accounts, regions }),
+    results,
+    errors,
+    notes,
+  };
+}

@@ -1,0 +1,168 @@
+import { parseArgs } from 'node:util';
+import type { AuditSource } from '../audit/report.js';
+import { REPORT_FORMATS, type ReportFormat } from '../audit/formats.js';
+
+/** Bad command line: printed as one line `error: …`, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export const MAIN_HELP = `sagemaker-audit: audit Amazon SageMaker against the AWS Security Hub controls SageMaker.1-25
+
+Usage:
+  sagemaker-audit scan [options]        audit accounts × regions, print a report
+  sagemaker-audit controls [options]    list the controls
+  sagemaker-audit --version
+
+Run "sagemaker-audit <command> --help" for the options of a command.
+
+Exit status: 0 nothing FAILED, 1 something FAILED, 2 error (bad arguments, no credentials, nothing could be read).
+`;
+
+export const SCAN_HELP = `Usage: sagemaker-audit scan [options]
+
+Options:
+  --regions a,b              regions to audit (default: AUDIT_REGIONS, else AWS_REGION / AWS_DEFAULT_REGION)
+  --accounts 1,2             12-digit account ids (default: AUDIT_ACCOUNTS, else the credentials' own account)
+  --role NAME|ARN-template   role assumed in each account: a name (arn:aws:iam::<id>:role/NAME) or an ARN
+                             containing {accountId} (default: AUDIT_ROLE)
+  --discover-accounts        add the ACTIVE accounts of the AWS Organization (Organizations ListAccounts)
+  --controls SageMaker.3,…   only these controls (default: all 25)
+  --resource NAME|ARN        only this resource
+  --source S                 sagemaker (live only), securityhub (findings only) or both (default)
+  --format F                 table (default), json, csv or markdown
+  --output FILE              write the report to FILE instead of standard output
+  -h, --help                 this help
+
+Credentials come from the AWS SDK default chain (environment, profile, SSO, instance role).
+AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK.
+
+Exit status: 0 nothing FAILED, 1 something FAILED, 2 error.
+`;
+
+export const CONTROLS_HELP = `Usage: sagemaker-audit controls [options]
+
+Options:
+  --format F    table (default) or json
+  -h, --help    this help
+`;
+
+export interface ScanArgs {
+  command: 'scan';
+  help: boolean;
+  regions?: string[];
+  accounts?: string[];
+  role?: string;
+  discoverAccounts?: boolean;
+  controls?: string[];
+  resource?: string;
+  source: AuditSource;
+  format: ReportFormat;
+  output?: string;
+}
+
+export interface ControlsArgs {
+  command: 'controls';
+  help: boolean;
+  format: 'table' | 'json';
+}
+
+export type ParsedArgs = ScanArgs | ControlsArgs | { command: 'help' } | { command: 'version' };
+
+const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+
+function list(value: string | undefined, flag: string): string[] | undefined {
+  if (value === undefined) return undefined;
+  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
+  return [...new Set(items)];
+}
+
+/** Runs node:util parseArgs and turns its errors into one-line UsageErrors. */
+function guard<T>(command: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const e = err as { code?: string; message?: string };
+    const message = (e.message ?? String(err)).split('\n')[0] ?? '';
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`unknown option ${option} (see sagemaker-audit ${command} --help)`);
+    }
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const arg = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`unexpected argument "${arg}" (see sagemaker-audit ${command} --help)`);
+    }
+    throw new UsageError(message.replace(/\.$/, ''));
+  }
+}
+
+export function parseCommandLine(argv: readonly string[]): ParsedArgs {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') return { command: 'help' };
+  if (first === '--version' || first === '-v') return { command: 'version' };
+
+  if (first === 'controls') {
+    const { values } = guard('controls', () =>
+      parseArgs({ args: rest, strict: true, allowPositionals: false, options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }),
+    );
+    const format = values.format ?? 'table';
+    if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}" (valid: table, json)`);
+    return { command: 'controls', help: values.help === true, format };
+  }
+
+  if (first === 'scan') {
+    const { values } = guard('scan', () =>
+      parseArgs({
+        args: rest,
+        strict: true,
+        allowPositionals: false,
+        options: {
+        regions: { type: 'string' },
+        accounts: { type: 'string' },
+        role: { type: 'string' },
+        'discover-accounts': { type: 'boolean' },
+        controls: { type: 'string' },
+        resource: { type: 'string' },
+        source: { type: 'string' },
+        format: { type: 'string' },
+        output: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    );
+    const regions = list(values.regions, '--regions');
+    for (const r of regions ?? []) if (!REGION.test(r)) throw new UsageError(`not an AWS region name: "${r}"`);
+    const accounts = list(values.accounts, '--accounts');
+    for (const a of accounts ?? []) if (!ACCOUNT.test(a)) throw new UsageError(`not a 12-digit account id: "${a}"`);
+    const source = values.source ?? 'both';
+    if (source !== 'sagemaker' && source !== 'securityhub' && source !== 'both') {
+      throw new UsageError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);
+    }
+    const format = values.format ?? 'table';
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (valid: ${REPORT_FORMATS.join(', ')})`);
+    if (values.role !== undefined && values.role.startsWith('arn:') && !values.role.includes('{accountId}')) {
+      throw new UsageError(`--role ARN template must contain {accountId}: "${values.role}"`);
+    }
+    if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
+    if (values.resource !== undefined && values.resource.trim() === '') throw new UsageError('--resource needs a name or ARN');
+    if (values.output !== undefined && values.output.trim() === '') throw new UsageError('--output needs a file name');
+    const out: ScanArgs = { command: 'scan', help: values.help === true, source, format: format as ReportFormat };
+    if (regions) out.regions = regions;
+    if (accounts) out.accounts = accounts;
+    if (values.role !== undefined) out.role = values.role;
+    if (values['discover-accounts'] !== undefined) out.discoverAccounts = values['discover-accounts'];
+    const controls = list(values.controls, '--controls');
+    if (controls) out.controls = controls;
+    if (values.resource !== undefined) out.resource = values.resource.trim();
+    if (values.output !== undefined) out.output = values.output;
+    return out;
+  }
+
+  if (first.startsWith('-')) throw new UsageError(`unknown option ${first} (see sagemaker-audit --help)`);
+  throw new UsageError(`unknown command "${first}" (valid: scan, controls)`);
+}
