@@ -1,0 +1,216 @@
+import type { JobDefinitionKind } from '../aws/resources.js';
+import { PlanStoppedError, RemediationError, toRemediationError } from './errors.js';
+import { isOperationName } from './operations.js';
+import type { OperationName, OperationParams } from './operations.js';
+import type { PlanStep, RemediationPlan } from './plan.js';
+import { StepRun, nowIso } from './steps/common.js';
+import type { ExecutionContext, StepOutcome } from './steps/common.js';
+import * as endpoint from './steps/endpoint.js';
+import * as jobDefinition from './steps/job-definition.js';
+import * as notebook from './steps/notebook.js';
+import * as schedule from './steps/schedule.js';
+import { addTags } from './steps/tags.js';
+
+export type { ExecutionContext, ExecutionFacts, ExecutionState, SavedCopy, StepOutcome, StepRecord } from './steps/common.js';
+export { emptyExecutionState } from './steps/common.js';
+
+/**
+ * Runs a remediation plan's steps in order, each idempotently (it looks before it acts), recording each finished
+ * step in `ctx.state` and persisting it (the BullMQ job) so a re-delivered job resumes after the last finished step.
+ *
+ * - A retryable failure (throttling, 5xx) is rethrown without rollback unless `finalAttempt`: BullMQ retries the
+ *   job with backoff and the plan resumes where it was.
+ * - Any other failure stops the plan: what was done is rolled back and the result says what a person must do.
+ */
+
+type Implementation<Op extends OperationName> = (run: StepRun, params: OperationParams[Op]) => Promise<StepOutcome>;
+
+const IMPLEMENTATIONS: { [Op in Exclude<OperationName, 'manual'>]: Implementation<Op> } = {
+  'notebook.stop-if-running': notebook.stopIfRunning,
+  'notebook.wait-stopped': notebook.waitStopped,
+  'notebook.update': notebook.update,
+  'notebook.start-if-was-running': notebook.startIfWasRunning,
+  'notebook.wait-in-service': notebook.waitInService,
+  'job-definition.snapshot': jobDefinition.snapshot,
+  'job-definition.create-compliant': jobDefinition.createCompliant,
+  'schedules.repoint': jobDefinition.repoint,
+  'schedules.wait-not-pending': jobDefinition.waitSchedulesNotPending,
+  'job-definition.delete-if-unused': jobDefinition.deleteIfUnused,
+  'schedule.update-network-config': schedule.updateNetworkConfig,
+  'schedule.wait-not-pending': schedule.waitScheduleNotPending,
+  'tags.add': addTags,
+  'endpoint-config.create-copy': endpoint.createCopy,
+  'endpoints.switch-config': endpoint.switchConfig,
+  'endpoints.wait-in-service': endpoint.waitInService,
+  'endpoint-config.delete-if-unused': endpoint.deleteIfUnused,
+};
+
+/** Mutating SDK commands; a dry run must send none of them (the tests count them on the AWS stand-in). */
+export const MUTATING_COMMANDS = [
+  'StopNotebookInstance',
+  'StartNotebookInstance',
+  'UpdateNotebookInstance',
+  'CreateDataQualityJobDefinition',
+  'CreateModelQualityJobDefinition',
+  'CreateModelBiasJobDefinition',
+  'CreateModelExplainabilityJobDefinition',
+  'DeleteDataQualityJobDefinition',
+  'DeleteModelQualityJobDefinition',
+  'DeleteModelBiasJobDefinition',
+  'DeleteModelExplainabilityJobDefinition',
+  'UpdateMonitoringSchedule',
+  'AddTags',
+  'CreateEndpointConfig',
+  'UpdateEndpoint',
+  'DeleteEndpointConfig',
+] as const;
+
+export interface ProgressReporter {
+  stepStarted(step: PlanStep, index: number): Promise<void>;
+  /** `resumed`: the step had finished in an earlier delivery of the job and was not run again. */
+  stepFinished(step: PlanStep, index: number, outcome: StepOutcome, resumed: boolean): Promise<void>;
+  stepFailed(step: PlanStep, index: number, error: RemediationError, willRetry: boolean): Promise<void>;
+}
+
+export const silentProgress: ProgressReporter = {
+  stepStarted: async () => undefined,
+  stepFinished: async () => undefined,
+  stepFailed: async () => undefined,
+};
+
+export interface StepResult {
+  step: PlanStep;
+  outcome: StepOutcome;
+  resumed: boolean;
+}
+
+export interface Rollback {
+  /** What was undone, in words. */
+  done: string[];
+  /** Set when the undo itself failed: the state a person must check. */
+  error?: RemediationError;
+}
+
+export type ExecutionResult =
+  | { status: 'succeeded'; steps: StepResult[] }
+  | {
+      status: 'failed';
+      steps: StepResult[];
+      failedStep: PlanStep | null;
+      error: RemediationError;
+      rollback: Rollback;
+      /** What a person must do now. */
+      humanAction: string;
+    };
+
+export interface ExecuteOptions {
+  /** On the last BullMQ attempt a retryable error is final too: roll back and fail. */
+  finalAttempt?: boolean;
+}
+
+/** Throws PlanStoppedError for plans the bot never runs ('manual') or that name unknown operations. */
+export function assertExecutable(plan: RemediationPlan): void {
+  if (plan.kind === 'manual' || plan.steps.some((s) => s.operation === 'manual')) {
+    throw new PlanStoppedError('manual plan: a person carries it out, the bot never runs it', 'ManualPlan');
+  }
+  for (const s of plan.steps) {
+    if (!isOperationName(s.operation)) throw new PlanStoppedError(`step ${s.id} names unknown operation ${String(s.operation)}`, 'UnknownOperation');
+  }
+  const ids = new Set<string>();
+  for (const s of plan.steps) {
+    if (ids.has(s.id)) throw new PlanStoppedError(`step id ${s.id} appears twice in the plan`, 'DuplicateStepId');
+    ids.add(s.id);
+  }
+}
+
+async function runStep(ctx: ExecutionContext, s: PlanStep): Promise<StepOutcome> {
+  const op = s.operation as Exclude<OperationName, 'manual'>;
+  const impl = IMPLEMENTATIONS[op] as Implementation<typeof op>;
+  return impl(new StepRun(ctx, s), s.params as unknown as OperationParams[typeof op]);
+}
+
+export async function executePlan(
+  ctx: ExecutionContext,
+  plan: RemediationPlan,
+  progress: ProgressReporter = silentProgress,
+  options: ExecuteOptions = {},
+): Promise<ExecutionResult> {
+  assertExecutable(plan);
+  const results: StepResult[] = [];
+  for (const [index, s] of plan.steps.entries()) {
+    const recorded = ctx.state.done[s.id];
+    if (recorded) {
+      const outcome: StepOutcome = { status: recorded.status, detail: recorded.detail };
+      results.push({ step: s, outcome, resumed: true });
+      await progress.stepFinished(s, index, outcome, true);
+      continue;
+    }
+    await progress.stepStarted(s, index);
+    let outcome: StepOutcome;
+    try {
+      outcome = await runStep(ctx, s);
+    } catch (err) {
+      const error = toRemediationError(err);
+      const willRetry = error.retryable && !options.finalAttempt;
+      await progress.stepFailed(s, index, error, willRetry);
+      if (willRetry) throw error;
+      const rollback = await rollBack(ctx, plan);
+      return { status: 'failed', steps: results, failedStep: s, error, rollback, humanAction: humanActionFor(plan, s, error, rollback) };
+    }
+    ctx.state.done[s.id] = { status: outcome.status, detail: outcome.detail, at: nowIso(ctx) };
+    await ctx.persist();
+    results.push({ step: s, outcome, resumed: false });
+    await progress.stepFinished(s, index, outcome, false);
+  }
+  return { status: 'succeeded', steps: results };
+}
+
+function paramsOf<Op extends OperationName>(plan: RemediationPlan, op: Op): OperationParams[Op] | undefined {
+  const s = plan.steps.find((x) => x.operation === op);
+  return s ? (s.params as unknown as OperationParams[Op]) : undefined;
+}
+
+/** Undoes what the plan did, from whatever point it reached; never throws (a failed undo is reported). */
+export async function rollBack(ctx: ExecutionContext, plan: RemediationPlan): Promise<Rollback> {
+  const out: Rollback = { done: [] };
+  if (ctx.dryRun) return out;
+  const run = new StepRun(ctx, { id: 'rollback', operation: 'manual', title: 'Roll back', params: {} });
+  try {
+    const create = paramsOf(plan, 'job-definition.create-compliant');
+    if (create) {
+      out.done.push(
+        ...(await jobDefinition.rollbackDefinitionSwap(run, { kind: create.kind as JobDefinitionKind, oldName: create.sourceName, newName: create.newName })),
+      );
+    }
+    const copy = paramsOf(plan, 'endpoint-config.create-copy');
+    if (copy) out.done.push(...(await endpoint.rollbackEndpointSwitch(run, { oldName: copy.sourceName, newName: copy.newName })));
+    const nb = paramsOf(plan, 'notebook.stop-if-running');
+    if (nb) out.done.push(...(await notebook.rollbackNotebook(run, nb.notebookName)));
+  } catch (err) {
+    out.error = toRemediationError(err);
+  }
+  return out;
+}
+
+function humanActionFor(plan: RemediationPlan, failed: PlanStep, error: RemediationError, rollback: Rollback): string {
+  const parts: string[] = [];
+  if (rollback.error) {
+    parts.push(
+      `The rollback did not finish (${rollback.error.message}). Check the resources by hand: ` +
+        (plan.rollback ?? 'undo the steps marked done above') +
+        ' The saved copies are in the remediation job data.',
+    );
+  }
+  if (error.code === 'AccessDeniedException' || error.code === 'AccessDenied') {
+    parts.push(`Give the remediation role ${error.operation ? `sagemaker:${error.operation}` : 'the missing permission'}, then run /sagemaker-audit again and approve a new fix.`);
+  } else if (error.code === 'NotebookFailed') {
+    parts.push('Repair the notebook (or delete and recreate it), then run /sagemaker-audit again.');
+  } else if (error.code === 'WaitTimeout') {
+    parts.push(`The resource did not reach the expected state in time (step "${failed.title}"); check it in the console, then run /sagemaker-audit again.`);
+  } else {
+    parts.push(`Look at the error, fix its cause, then run /sagemaker-audit again and approve a new fix.`);
+  }
+  return parts.join(' ');
+}
+
+export { RemediationError, PlanStoppedError };

@@ -1,0 +1,16 @@
+import { AddTagsCommand } from '@aws-sdk/client-sagemaker';
+import type { OperationParams } from '../operations.js';
+import { readAllTags } from './common.js';
+import type { StepOutcome, StepRun } from './common.js';
+
+/** Tags (SageMaker.6, .7): AddTags with only the keys that are missing; keys already there keep their value. */
+export async function addTags(run: StepRun, p: OperationParams['tags.add']): Promise<StepOutcome> {
+  const present = await readAllTags(run, p.resourceArn);
+  const missing = Object.entries(p.tags).filter(([k]) => !Object.hasOwn(present, k));
+  if (missing.length === 0) return run.skipped(`every tag is already there (${Object.keys(p.tags).join(', ')})`);
+  const Tags = missing.map(([Key, Value]) => ({ Key, Value }));
+  await run.mutate('AddTags', { ResourceArn: p.resourceArn, Tags: Object.fromEntries(missing) }, () =>
+    run.client.send(new AddTagsCommand({ ResourceArn: p.resourceArn, Tags })),
+  );
+  return run.acted(`AddTags ${missing.map(([k, v]) => `${k}=${v}`).join(', ')}`);
+}
