@@ -1,0 +1,171 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { AuditRequestError, runAudit } from '../../src/audit/engine.js';
+import type { AuditResult } from '../../src/audit/report.js';
+import { ACCOUNT, callsByOperation, createNotebook, createNotebooks, factoryFor, testConfig, useFakeCredentials } from './standin-helpers.js';
+import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
+
+useFakeCredentials();
+let standin: AwsStandin;
+const OTHER = '222222222222';
+const THIRD = '333333333333';
+
+beforeAll(async () => {
+  standin = await startAwsStandin({ transitionDelayMs: 0 });
+});
+afterAll(async () => {
+  await standin.close();
+});
+afterEach(() => {
+  standin.state.clear();
+  standin.clearFaults();
+  standin.resetCounters();
+  standin.throttleRate = 0;
+});
+
+const deps = () => ({ config: testConfig(), clientFactory: factoryFor(standin), now: () => new Date('2026-11-26T10:00:00Z') });
+const find = (results: AuditResult[], name: string, control = 'SageMaker.3') =>
+  results.find((r) => r.resourceName.toLowerCase() === name.toLowerCase() && r.controlId === control);
+
+describe('runAudit: Security Hub merge', () => {
+  it('gives the four drift cases', async () => {
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'Fail-Reported', { RootAccess: 'Enabled' });
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'fixed-reported', { RootAccess: 'Disabled' });
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'fail-unreported', { RootAccess: 'Enabled' });
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'pass-unreported', { RootAccess: 'Disabled' });
+    const arn = (n: string) => standin.arn('notebook-instance', ACCOUNT, 'us-east-1', n); // lower-cased like AWS
+    const f1 = standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: arn('Fail-Reported'), severity: 'HIGH' });
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: arn('fixed-reported'), workflowStatus: 'NOTIFIED' });
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: arn('deleted-nb'), severity: 'HIGH' });
+    // Not counted: suppressed, passed, archived, other control.
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: arn('pass-unreported'), workflowStatus: 'SUPPRESSED' });
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: arn('pass-unreported'), status: 'PASSED' });
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.1', resourceArn: arn('pass-unreported') });
+
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], source: 'both' }, deps());
+    const r = report.results;
+    expect(r).toHaveLength(5);
+    expect(find(r, 'Fail-Reported')).toMatchObject({ status: 'FAILED', securityHub: { status: 'FAILED', findingId: f1.Id, productArn: f1.ProductArn, workflowStatus: 'NEW', drift: 'agrees' } });
+    expect(find(r, 'Fail-Reported')?.remediation).not.toBeNull();
+    expect(find(r, 'Fail-Reported')?.fingerprint).toMatch(/^[0-9a-f]{32}$/);
+    expect(find(r, 'fixed-reported')).toMatchObject({ status: 'PASSED', remediation: null, securityHub: { status: 'FAILED', workflowStatus: 'NOTIFIED', drift: 'fixed-still-reported' } });
+    expect(find(r, 'fail-unreported')).toMatchObject({ status: 'FAILED', securityHub: { status: null, findingId: null, drift: 'failing-not-reported' } });
+    expect(find(r, 'pass-unreported')).toMatchObject({ status: 'PASSED', securityHub: { status: null, drift: 'agrees' } });
+    const reportedOnly = find(r, 'deleted-nb');
+    expect(reportedOnly).toMatchObject({
+      status: 'FAILED',
+      severity: 'HIGH',
+      resourceKind: 'notebook-instance',
+      resourceType: 'AWS::SageMaker::NotebookInstance',
+      accountId: ACCOUNT,
+      region: 'us-east-1',
+      remediation: null,
+      fingerprint: null,
+      securityHub: { drift: 'reported-only', status: 'FAILED' },
+    });
+    expect(reportedOnly?.reason).toMatch(/^Security Hub reports SageMaker\.3 FAILED for deleted-nb; the live inventory did not find or read it\.$/);
+    expect(report.summary.drift).toEqual({ agrees: 2, 'fixed-still-reported': 1, 'failing-not-reported': 1, 'reported-only': 1 });
+    expect(report.summary.byStatus).toMatchObject({ FAILED: 3, PASSED: 2 });
+    // FAILED first, then the others.
+    expect(r.slice(0, 3).every((x) => x.status === 'FAILED')).toBe(true);
+    expect(report.notes.some((n) => /no Security Hub finding yet/.test(n.message))).toBe(true);
+  });
+
+  it('Security Hub not enabled: a note, not an error, and the live results stand with securityHub null', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 4);
+    standin.region(ACCOUNT, 'us-east-1').securityHub.enabled = false;
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'] }, deps());
+    expect(report.errors).toEqual([]);
+    expect(report.results).toHaveLength(4);
+    expect(report.results.every((r) => r.securityHub === null)).toBe(true);
+    expect(report.notes).toContainEqual({ accountId: ACCOUNT, region: 'us-east-1', message: expect.stringMatching(/Security Hub is not enabled/) });
+  });
+
+  it('--source sagemaker: no Security Hub call, securityHub null everywhere', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 3);
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], source: 'sagemaker' }, deps());
+    expect(standin.callCount(undefined, { service: 'securityhub' })).toBe(0);
+    expect(report.results).toHaveLength(3);
+    expect(report.results.every((r) => r.securityHub === null)).toBe(true);
+    expect(report.summary.drift).toEqual({ agrees: 0, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0 });
+  });
+
+  it('--source securityhub: results only from findings, no SageMaker call', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 3);
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.8', resourceArn: standin.arn('notebook-instance', ACCOUNT, 'us-east-1', 'nb-0001') });
+    const report = await runAudit({ regions: ['us-east-1'], source: 'securityhub' }, deps());
+    expect(standin.callCount(undefined, { service: 'sagemaker' })).toBe(0);
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ controlId: 'SageMaker.8', status: 'FAILED', resourceName: 'nb-0001', securityHub: { drift: 'reported-only' } });
+  });
+
+  it('resource filter applies to findings too', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 3);
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: standin.arn('notebook-instance', ACCOUNT, 'us-east-1', 'other') });
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], resource: 'nb-0000' }, deps());
+    expect(report.results.map((r) => r.resourceName)).toEqual(['nb-0000']);
+    expect(report.scope.resource).toBe('nb-0000');
+    expect(callsByOperation(standin).DescribeNotebookInstance).toBe(1);
+  });
+});
+
+describe('runAudit: targets', () => {
+  it('one account AccessDenied (AssumeRole) and one region disabled: errors recorded, other targets present', async () => {
+    for (const a of [ACCOUNT, OTHER, THIRD]) for (const r of ['us-east-1', 'eu-west-1']) createNotebooks(standin, a, r, 2, `nb-${a.slice(0, 1)}-${r}`);
+    standin.denyAssumeRole(`arn:aws:iam::${OTHER}:role/Auditor`);
+    standin.region(THIRD, 'eu-west-1').regionDisabled = true;
+    const progress: string[] = [];
+    const report = await runAudit(
+      { accounts: [ACCOUNT, OTHER, THIRD], regions: ['us-east-1', 'eu-west-1'], role: 'Auditor', controls: ['SageMaker.3', 'SageMaker.21'] },
+      { ...deps(), onProgress: (e) => progress.push(e.type) },
+    );
+    expect(report.scope.accounts).toEqual([ACCOUNT, OTHER, THIRD]);
+    const assume = report.errors.filter((e) => e.operation.startsWith('sts:AssumeRole'));
+    expect(assume).toEqual([expect.objectContaining({ accountId: OTHER, region: '*', code: 'AccessDenied' })]);
+    const disabled = report.errors.filter((e) => e.accountId === THIRD && e.region === 'eu-west-1');
+    expect(disabled.map((e) => e.code)).toContain('UnrecognizedClientException');
+    expect(disabled.map((e) => e.operation)).toEqual(expect.arrayContaining(['ListNotebookInstances', 'securityhub:GetFindings']));
+    const targets = new Set(report.results.map((r) => `${r.accountId}/${r.region}`));
+    expect([...targets].sort()).toEqual([`${ACCOUNT}/eu-west-1`, `${ACCOUNT}/us-east-1`, `${THIRD}/us-east-1`]);
+    expect(report.results).toHaveLength(3 * 2 * 2);
+    expect(progress.filter((p) => p === 'target-done')).toHaveLength(4);
+    // AssumeRole once per account, not once per region or call.
+    expect(standin.callCount('AssumeRole')).toBe(3);
+  });
+
+  it('throttling on 20% of SageMaker calls still evaluates every resource', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 150);
+    standin.throttleRate = 0.2;
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3', 'SageMaker.8'], source: 'sagemaker' }, deps());
+    expect(standin.throttledCount()).toBeGreaterThan(10);
+    expect(report.errors).toEqual([]);
+    expect(report.results).toHaveLength(300);
+    expect(report.summary.byStatus.UNKNOWN).toBe(0);
+  });
+
+  it('sorts FAILED by severity, then control number, account, region, name', async () => {
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'b', { RootAccess: 'Enabled' });
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'a', { RootAccess: 'Enabled' });
+    standin.invoke('CreateModel', { ModelName: 'm', PrimaryContainer: { Image: 'img' }, ExecutionRoleArn: 'arn:aws:iam::111111111111:role/x' }, { accountId: ACCOUNT, region: 'us-east-1' });
+    standin.invoke('CreateEndpointConfig', { EndpointConfigName: 'ec', ProductionVariants: [{ VariantName: 'v', ModelName: 'm', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] }, { accountId: ACCOUNT, region: 'us-east-1' });
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.4', 'SageMaker.3', 'SageMaker.21'], source: 'sagemaker' }, deps());
+    const failed = report.results.filter((r) => r.status === 'FAILED').map((r) => `${r.severity} ${r.controlId} ${r.resourceName}`);
+    expect(failed).toEqual(['HIGH SageMaker.3 a', 'HIGH SageMaker.3 b', 'MEDIUM SageMaker.4 ec', 'MEDIUM SageMaker.21 a', 'MEDIUM SageMaker.21 b']);
+    expect(report.scope.controls).toEqual(['SageMaker.3', 'SageMaker.4', 'SageMaker.21']);
+  });
+
+  it('no accounts: the caller’s own account through STS', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 1);
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'] }, deps());
+    expect(standin.callCount('GetCallerIdentity')).toBe(1);
+    expect(report.scope.accounts).toEqual([ACCOUNT]);
+    expect(report.generatedAt).toBe('2026-11-26T10:00:00.000Z');
+  });
+
+  it('rejects unknown controls and a missing region before any call', async () => {
+    await expect(runAudit({ regions: ['us-east-1'], controls: ['SageMaker.99'] }, deps())).rejects.toThrow(
+      new AuditRequestError('unknown control "SageMaker.99" (valid: SageMaker.1 … SageMaker.25)'),
+    );
+    await expect(runAudit({ regions: [] }, { ...deps(), config: testConfig({ AWS_REGION: '' }) })).rejects.toThrow(/no region/);
+    expect(standin.calls).toHaveLength(0);
+  });
+});
