@@ -1,0 +1,61 @@
+import type { AuditReport, AuditResult, StatusCounts } from '../audit/report.js';
+import type { AcceptedRiskRecord } from './types.js';
+import { toAcceptedRisk } from './types.js';
+
+const lower = (s: string) => s.toLowerCase();
+
+/** True while the risk is active and `now` is before its expiry. */
+export function isInForce(risk: AcceptedRiskRecord, now: Date): boolean {
+  return risk.status === 'active' && Date.parse(risk.expiresAt) > now.getTime();
+}
+
+/** Whether a risk covers a result: same control and account; same region and resource for resource scope. */
+export function riskCovers(risk: AcceptedRiskRecord, r: Pick<AuditResult, 'controlId' | 'accountId' | 'region' | 'resourceArn'>): boolean {
+  if (lower(risk.controlId) !== lower(r.controlId) || risk.accountId !== r.accountId) return false;
+  if (risk.scope === 'control-in-account') return true;
+  return lower(risk.region) === lower(r.region) && lower(risk.resourceArn) === lower(r.resourceArn);
+}
+
+function move(counts: StatusCounts | undefined): void {
+  if (!counts) return;
+  counts.FAILED = Math.max(0, (counts.FAILED ?? 0) - 1);
+  counts.SUPPRESSED = (counts.SUPPRESSED ?? 0) + 1;
+}
+
+/**
+ * Pure: returns a copy of the report where each FAILED result covered by a risk in force at `now` is SUPPRESSED,
+ * with `acceptedRisk` set. Suppressed results leave the failure counts (summary is adjusted) but stay in `results`.
+ * A resource-scoped risk wins over a control-in-account one when both cover a result.
+ */
+export function applyAcceptedRisks(report: AuditReport, risks: readonly AcceptedRiskRecord[], now: Date): AuditReport {
+  const inForce = risks
+    .filter((r) => isInForce(r, now))
+    .sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'resource' ? -1 : 1));
+  if (inForce.length === 0) return report;
+
+  const byResource = new Map<string, AcceptedRiskRecord>();
+  const byAccount = new Map<string, AcceptedRiskRecord>();
+  for (const r of inForce) {
+    const map = r.scope === 'resource' ? byResource : byAccount;
+    const key = r.scope === 'resource' ? lower(`${r.controlId}|${r.accountId}|${r.region}|${r.resourceArn}`) : lower(`${r.controlId}|${r.accountId}`);
+    if (!map.has(key)) map.set(key, r);
+  }
+
+  const summary = structuredClone(report.summary);
+  const results = report.results.map((result) => {
+    if (result.status !== 'FAILED') return result;
+    const risk =
+      byResource.get(lower(`${result.controlId}|${result.accountId}|${result.region}|${result.resourceArn}`)) ??
+      byAccount.get(lower(`${result.controlId}|${result.accountId}`));
+    if (!risk) return result;
+    move(summary.byStatus);
+    move(summary.byControl[result.controlId]);
+    move(summary.byAccount[result.accountId]);
+    move(summary.byRegion[result.region]);
+    if (summary.failedBySeverity[result.severity] !== undefined) {
+      summary.failedBySeverity[result.severity] = Math.max(0, summary.failedBySeverity[result.severity] - 1);
+    }
+    return { ...result, status: 'SUPPRESSED' as const, acceptedRisk: toAcceptedRisk(risk) };
+  });
+  return { ...report, summary, results };
+}
