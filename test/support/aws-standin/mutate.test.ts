@@ -34,14 +34,21 @@ const sm = (maxAttempts = 1): SageMakerClient => new SageMakerClient({ endpoint:
 const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+// Transitions are computed from the stand-in's clock: a long delay plus `advance()` makes intermediate states
+// observable without racing real time on a loaded machine.
+const DELAY = 60_000;
+let offset = 0;
+const advance = (ms = DELAY): void => {
+  offset += ms;
+};
 beforeAll(async () => {
-  standin = await startAwsStandin({ transitionDelayMs: 30 });
+  standin = await startAwsStandin({ transitionDelayMs: DELAY, now: () => Date.now() + offset });
 });
 afterAll(async () => {
   await standin.close();
 });
 afterEach(() => {
-  standin.setTransitionDelay(30);
+  standin.setTransitionDelay(DELAY);
   standin.clearFaults();
 });
 
@@ -61,13 +68,22 @@ const dq = (name: string): CreateDataQualityJobDefinitionCommandInput => ({
 describe('notebook state machine', () => {
   it('Pending -> InService -> Stopping -> Stopped -> Updating -> Stopped -> Pending -> InService, with waiters', async () => {
     const client = sm();
+    const waiter = { client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 };
+    const status = async (): Promise<string | undefined> => (await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' }))).NotebookInstanceStatus;
     await client.send(new CreateNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb', InstanceType: 'ml.t3.medium', RoleArn: 'arn:aws:iam::111111111111:role/nb' }));
     const d0 = await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' }));
     expect(d0.NotebookInstanceStatus).toBe('Pending');
     const early = await caught(client.send(new StopNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' })));
     expect(early).toMatchObject({ name: 'ValidationException', message: `Status (Pending) not in ([InService]). Unable to transition to (Stopping) for Notebook Instance (${d0.NotebookInstanceArn})` });
 
-    await waitUntilNotebookInstanceInService({ client, maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 }, { NotebookInstanceName: 'sm-nb' });
+    // The waiter polls while Pending, then succeeds once the clock passes the transition.
+    standin.resetCounters();
+    const inService = waitUntilNotebookInstanceInService(waiter, { NotebookInstanceName: 'sm-nb' });
+    await sleep(150);
+    advance();
+    await inService;
+    expect(standin.callCount('DescribeNotebookInstance')).toBeGreaterThanOrEqual(2);
+
     const upd = await caught(client.send(new UpdateNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb', RootAccess: 'Disabled' })));
     expect(upd).toMatchObject({ name: 'ValidationException' });
     expect((upd as Error).message).toContain('Unable to transition to (Updating)');
@@ -75,16 +91,31 @@ describe('notebook state machine', () => {
     expect((del as Error).message).toContain('Unable to transition to (Deleting)');
 
     await client.send(new StopNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' }));
-    expect((await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' }))).NotebookInstanceStatus).toBe('Stopping');
-    const r = await waitUntilNotebookInstanceStopped({ client, maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 }, { NotebookInstanceName: 'sm-nb' });
-    expect(r.state).toBe('SUCCESS');
+    expect(await status()).toBe('Stopping');
+    const stopped = waitUntilNotebookInstanceStopped(waiter, { NotebookInstanceName: 'sm-nb' });
+    await sleep(150);
+    advance();
+    expect((await stopped).state).toBe('SUCCESS');
 
     await client.send(new UpdateNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb', RootAccess: 'Disabled', PlatformIdentifier: 'notebook-al2023-v1' }));
     const d1 = await client.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' }));
     expect(d1).toMatchObject({ NotebookInstanceStatus: 'Updating', RootAccess: 'Disabled', PlatformIdentifier: 'notebook-al2023-v1' });
-    await waitUntilNotebookInstanceStopped({ client, maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 }, { NotebookInstanceName: 'sm-nb' });
+    advance();
+    expect(await status()).toBe('Stopped');
     await client.send(new StartNotebookInstanceCommand({ NotebookInstanceName: 'sm-nb' }));
-    await waitUntilNotebookInstanceInService({ client, maxWaitTime: 5, minDelay: 0.05, maxDelay: 0.1 }, { NotebookInstanceName: 'sm-nb' });
+    expect(await status()).toBe('Pending');
+    advance();
+    expect(await status()).toBe('InService');
+  });
+
+  it('transitions also complete in real time with a short delay', async () => {
+    standin.setTransitionDelay(20);
+    const client = sm();
+    await client.send(new CreateNotebookInstanceCommand({ NotebookInstanceName: 'quick-nb', InstanceType: 'ml.t3.medium', RoleArn: 'arn:aws:iam::111111111111:role/nb' }));
+    await waitUntilNotebookInstanceInService({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 }, { NotebookInstanceName: 'quick-nb' });
+    await client.send(new StopNotebookInstanceCommand({ NotebookInstanceName: 'quick-nb' }));
+    const r = await waitUntilNotebookInstanceStopped({ client, maxWaitTime: 10, minDelay: 0.05, maxDelay: 0.1 }, { NotebookInstanceName: 'quick-nb' });
+    expect(r.state).toBe('SUCCESS');
   });
 
   it('Failed: cannot stop, can start or delete; the Stopped waiter fails on Failed', async () => {
@@ -138,11 +169,11 @@ describe('job definitions, schedules, endpoints, tags', () => {
     expect(bad).toMatchObject({ name: 'ValidationException' });
     const missing = await caught(client.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: 'nope' })));
     expect(missing).toMatchObject({ name: 'ResourceNotFound' });
-    await sleep(40);
+    advance();
     await client.send(new UpdateMonitoringScheduleCommand({ MonitoringScheduleName: 'sched', MonitoringScheduleConfig: { MonitoringJobDefinitionName: 'dq-new', MonitoringType: 'DataQuality', ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } } }));
     const d1 = await client.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: 'sched' }));
     expect(d1).toMatchObject({ MonitoringScheduleStatus: 'Pending', MonitoringScheduleConfig: { MonitoringJobDefinitionName: 'dq-new' }, EndpointName: 'ep' });
-    await sleep(60);
+    advance();
     expect((await client.send(new DescribeMonitoringScheduleCommand({ MonitoringScheduleName: 'sched' }))).MonitoringScheduleStatus).toBe('Scheduled');
   });
 
@@ -153,12 +184,12 @@ describe('job definitions, schedules, endpoints, tags', () => {
     await client.send(new CreateEndpointConfigCommand({ EndpointConfigName: 'cfg2', ProductionVariants: [{ VariantName: 'v', ModelName: 'm1', InstanceType: 'ml.m5.large', InitialInstanceCount: 2 }] }));
     standin.setTransitionDelay(0);
     standin.invoke('CreateEndpoint', { EndpointName: 'ep1', EndpointConfigName: 'cfg1' });
-    standin.setTransitionDelay(30);
+    standin.setTransitionDelay(DELAY);
     const bad = await caught(client.send(new UpdateEndpointCommand({ EndpointName: 'ep1', EndpointConfigName: 'nope' })));
     expect(bad).toMatchObject({ name: 'ValidationException' });
     await client.send(new UpdateEndpointCommand({ EndpointName: 'ep1', EndpointConfigName: 'cfg2' }));
     expect(await client.send(new DescribeEndpointCommand({ EndpointName: 'ep1' }))).toMatchObject({ EndpointStatus: 'Updating', EndpointConfigName: 'cfg1' });
-    await sleep(50);
+    advance();
     expect(await client.send(new DescribeEndpointCommand({ EndpointName: 'ep1' }))).toMatchObject({ EndpointStatus: 'InService', EndpointConfigName: 'cfg2' });
   });
 });
