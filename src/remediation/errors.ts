@@ -75,7 +75,7 @@ export function isNotFound(err: unknown): boolean {
   const code = errorCode(err);
   if (code === 'ResourceNotFound' || code === 'ResourceNotFoundException' || code === 'NotFoundException') return true;
   // Describe* on a missing notebook/endpoint/config answers ValidationException "Could not find …".
-  return code === 'ValidationException' && /could not find|does not exist|not found/i.test(errorMessage(err));
+  return code === 'ValidationException' && /could not find|does not exist|not found|RecordNotFound/i.test(errorMessage(err));
 }
 
 /** Wraps anything an AWS call threw, keeping the AWS error name and message. */
