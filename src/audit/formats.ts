@@ -77,12 +77,15 @@ function formatTable(report: AuditReport, width: number): string {
   out.push(`SageMaker audit ${report.generatedAt} (${(report.durationMs / 1000).toFixed(1)} s)`);
   out.push(scopeLine(report));
   out.push('');
-  const fixed = FIXED_COLUMNS.reduce((n, c) => n + c.width + 2, 0);
-  const reasonWidth = Math.max(30, width - fixed);
+  // The resource column gives way first on narrow terminals (16..36), the reason takes the rest (at least 20).
+  const others = FIXED_COLUMNS.filter((c) => c.title !== 'RESOURCE').reduce((n, c) => n + c.width + 2, 0);
+  const resourceWidth = Math.min(36, Math.max(16, width - others - 2 - 40));
+  const columns = FIXED_COLUMNS.map((c) => (c.title === 'RESOURCE' ? { ...c, width: resourceWidth } : c));
+  const reasonWidth = Math.max(20, width - others - resourceWidth - 2);
   const row = (cells: string[]) => cells.join('  ').trimEnd();
-  out.push(row([...FIXED_COLUMNS.map((c) => c.title.padEnd(c.width)), 'REASON']));
+  out.push(row([...columns.map((c) => c.title.padEnd(c.width)), 'REASON']));
   for (const r of report.results) {
-    out.push(row([...FIXED_COLUMNS.map((c) => truncate(c.get(r), c.width).padEnd(c.width)), truncate(r.reason, reasonWidth)]));
+    out.push(row([...columns.map((c) => truncate(c.get(r), c.width).padEnd(c.width)), truncate(r.reason, reasonWidth)]));
   }
   if (report.results.length === 0) out.push('(no results)');
   out.push('');
