@@ -38,7 +38,7 @@ describe('collectInventory', () => {
     expect(inv.errors).toEqual([]);
     expect(inv.snapshots).toHaveLength(250);
     expect(new Set(inv.snapshots.map((s) => s.ref.name)).size).toBe(250);
-    expect(inv.snapshots.every((s) => s.detail?.NotebookInstanceName === s.ref.name && s.tags === undefined)).toBe(true);
+    expect(inv.snapshots.every((s) => (s.detail as { NotebookInstanceName?: string } | undefined)?.NotebookInstanceName === s.ref.name && s.tags === undefined)).toBe(true);
     // Every List page asked for the maximum page size.
     expect(standin.calls.filter((c) => c.operation === 'ListNotebookInstances').every((c) => c.input.MaxResults === 100)).toBe(true);
   });
