@@ -1,0 +1,80 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { ProposalStore } from '../remediation/proposals.js';
+import { jobIds, type AuditJobData, type RemediationJobData } from './jobs.js';
+import { QUEUE_NAMES } from './names.js';
+
+/**
+ * Producers: the web side adds jobs here and nothing else. Job ids derive from what the job does, so a replayed
+ * command or fifty clicks on one Approve button queue one job.
+ */
+
+const AUDIT_JOB: JobsOptions = {
+  // An audit posts to Slack as it goes; a blind retry would post twice. The status message says why it failed.
+  attempts: 1,
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 1000 },
+};
+
+const REMEDIATION_JOB: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 30_000 },
+  // Kept a week: while the job exists, its id still deduplicates late clicks and the startup re-enqueue.
+  removeOnComplete: { age: 7 * 24 * 3600 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+export interface Producers {
+  audit: Queue<AuditJobData>;
+  remediation: Queue<RemediationJobData>;
+  /** Adds the audit job (id from the audit id); returns false when a job with that id already existed. */
+  enqueueAudit(data: AuditJobData): Promise<boolean>;
+  /** Adds the remediation job (id from the proposal id); returns false when it already existed. */
+  enqueueRemediation(data: RemediationJobData): Promise<boolean>;
+  /**
+   * Queues the job of every approved proposal whose job is missing (a crash between the decision and the enqueue),
+   * and clears the index. Returns how many it queued.
+   */
+  requeueApproved(store: ProposalStore, options: { dryRun: boolean }): Promise<number>;
+  close(): Promise<void>;
+}
+
+export function createProducers(connection: Redis, prefix: string): Producers {
+  const audit = new Queue<AuditJobData>(QUEUE_NAMES.audit, { connection, prefix });
+  const remediation = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection, prefix });
+
+  async function addOnce<T>(queue: Queue<T>, name: string, jobId: string, data: T, opts: JobsOptions): Promise<boolean> {
+    if (await queue.getJob(jobId)) return false;
+    // Between the check and the add another caller may add the same id: BullMQ ignores the second add.
+    await (queue as Queue).add(name, data, { ...opts, jobId });
+    return true;
+  }
+
+  const producers: Producers = {
+    audit,
+    remediation,
+    enqueueAudit: (data) => addOnce(audit, 'audit', jobIds.audit(data.auditId), data, AUDIT_JOB),
+    enqueueRemediation: (data) => addOnce(remediation, 'remediate', jobIds.remediation(data.proposalId), data, REMEDIATION_JOB),
+    async requeueApproved(store, { dryRun }) {
+      let queued = 0;
+      for (const id of await store.approvedNotQueued()) {
+        const found = await store.get(id);
+        if (found && found.state.status === 'approved' && !(await remediation.getJob(jobIds.remediation(id)))) {
+          const added = await producers.enqueueRemediation({
+            proposalId: id,
+            approvedBy: found.state.decidedBy ?? 'unknown',
+            approvedAt: found.state.decidedAt ?? found.state.updatedAt,
+            dryRun,
+          });
+          if (added) queued += 1;
+        }
+        await store.markQueued(id);
+      }
+      return queued;
+    },
+    async close() {
+      await Promise.all([audit.close(), remediation.close()]);
+    },
+  };
+  return producers;
+}

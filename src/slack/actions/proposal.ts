@@ -1,0 +1,117 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AppConfig } from '../../config.js';
+import type { Producers } from '../../queue/producers.js';
+import type { ProposalState, ProposalStore } from '../../remediation/proposals.js';
+import type { AuditTrail } from '../../remediation/trail.js';
+import type { ApproverCheck } from '../approvers.js';
+import { proposalMessage } from '../blocks/proposal.js';
+import { mention, slackTime } from '../format.js';
+import { ACTION_IDS } from '../ids.js';
+import { code } from '../mrkdwn.js';
+
+/**
+ * Approve / Deny. Ack first; then authorise; then one compare-and-set decides (a second click by anyone changes
+ * nothing); the winner queues the remediation job (job id = proposal id) and updates the message in place.
+ */
+
+export interface ProposalActionDeps {
+  config: Pick<AppConfig, 'remediation'>;
+  proposals: ProposalStore;
+  trail: AuditTrail;
+  producers: Producers;
+  approvers: ApproverCheck;
+  logger: Logger;
+}
+
+const PAST: Record<ProposalState['status'], string> = {
+  pending: 'pending',
+  approved: 'approved',
+  denied: 'denied',
+  running: 'approved and is running',
+  succeeded: 'approved and already applied',
+  failed: 'approved and has run (it failed)',
+};
+
+async function tellUser(client: WebClient, body: BlockAction, text: string, logger: Logger): Promise<void> {
+  const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
+  const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
+  try {
+    if (!channel) throw new Error('no channel in the action payload');
+    await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  } catch (err) {
+    logger.warn({ err }, 'chat.postEphemeral failed; answering through response_url');
+    await fetch(body.response_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+    }).catch((e: unknown) => logger.error({ err: e }, 'could not tell the user'));
+  }
+}
+
+export function registerProposalActions(app: App, deps: ProposalActionDeps): void {
+  const { proposals, trail, producers, logger } = deps;
+  const dryRun = deps.config.remediation.mode === 'dry-run';
+
+  async function decide(decision: 'approve' | 'deny', body: BlockAction, action: ButtonAction, client: WebClient): Promise<void> {
+    const proposalId = action.value ?? '';
+    const userId = body.user.id;
+    const found = proposalId ? await proposals.get(proposalId) : null;
+    if (!found) {
+      await tellUser(client, body, `:warning: I no longer know proposal ${code(proposalId.slice(0, 40))} (proposals expire after 30 days). Run the audit again for a fresh one.`, logger);
+      return;
+    }
+    const { proposal } = found;
+    const r = proposal.result;
+    const where = { proposalId, controlId: r.controlId, resourceArn: r.resourceArn, resourceName: r.resourceName, accountId: r.accountId, region: r.region };
+
+    const allowed = await deps.approvers.check(userId, decision, proposal.requestedBy);
+    if (!allowed.allowed) {
+      await trail.record({ type: 'refused', actor: userId, ...where, detail: `${decision}: ${allowed.reason}` });
+      await tellUser(client, body, `:no_entry: ${allowed.reason}`, logger);
+      return;
+    }
+
+    const to = decision === 'approve' ? 'approved' : 'denied';
+    const { changed, state } = await proposals.transition(proposalId, ['pending'], to, { by: userId });
+    if (!changed || !state) {
+      const s = state ?? found.state;
+      await tellUser(client, body, `:information_source: This fix was already ${PAST[s.status]}${s.decidedBy ? ` by ${mention(s.decidedBy)} at ${slackTime(s.decidedAt)}` : ''}. Nothing changed.`, logger);
+      return;
+    }
+    await trail.record({ type: to, actor: userId, ...where, detail: decision === 'approve' && dryRun ? 'dry-run' : undefined });
+
+    if (to === 'approved') {
+      try {
+        await producers.enqueueRemediation({ proposalId, approvedBy: userId, approvedAt: state.decidedAt ?? state.updatedAt, dryRun });
+        await proposals.markQueued(proposalId);
+      } catch (err) {
+        // The approval stays in the approved-not-queued index; startup (or the next approval) queues it.
+        logger.error({ err, code: 'QUEUE_UNAVAILABLE', proposalId }, 'approved but could not queue the remediation yet');
+      }
+      // Cheap catch-up of approvals left behind by a crash between decision and enqueue.
+      producers.requeueApproved(proposals, { dryRun }).catch((err: unknown) => logger.warn({ err }, 'requeue of approved proposals failed'));
+    }
+
+    const channel = proposal.slack.channelId;
+    const ts = proposal.slack.messageTs ?? body.message?.ts;
+    if (ts) {
+      // Render the latest state: the remediation worker may already have moved it on (running, …).
+      const latest = (await proposals.get(proposalId))?.state ?? state;
+      const message = proposalMessage(proposal, latest);
+      await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }).catch((err: unknown) => {
+        logger.error({ err, code: 'SLACK_UPDATE_FAILED', proposalId }, 'could not update the proposal message');
+      });
+    }
+  }
+
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, async ({ ack, body, action, client }) => {
+    await ack();
+    await decide('approve', body, action, client);
+  });
+  app.action<BlockAction<ButtonAction>>(ACTION_IDS.deny, async ({ ack, body, action, client }) => {
+    await ack();
+    await decide('deny', body, action, client);
+  });
+}

@@ -1,0 +1,78 @@
+import { pathToFileURL } from 'node:url';
+import type { WebClient } from '@slack/web-api';
+import { Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { AuditReport, AuditScope } from '../src/audit/report.js';
+import type { Config } from '../src/config.js';
+import type { AuditJobData } from '../src/queue/jobs.js';
+import { QUEUE_NAMES } from '../src/queue/names.js';
+import type { Producers } from '../src/queue/producers.js';
+import type { ProposalStore } from '../src/remediation/proposals.js';
+import type { AuditTrail } from '../src/remediation/trail.js';
+import type { ThreadLimits } from '../src/slack/blocks/audit.js';
+import type { Pacer } from '../src/slack/pacer.js';
+import { processAudit } from './audit.js';
+
+/**
+ * Registers one BullMQ worker per queue. Processors are plain async functions (workers/<queue>.ts); this file only
+ * wires them to queues. Run it directly (`npm run start:workers`) for a workers-only process.
+ */
+export interface WorkerDeps {
+  /** Blocking connection for the workers (`maxRetriesPerRequest: null`); BullMQ duplicates it as needed. */
+  connection: Redis;
+  slack: WebClient;
+  proposals: ProposalStore;
+  trail: AuditTrail;
+  producers: Producers;
+  logger: Logger;
+  runAudit: (request: AuditScope) => Promise<AuditReport>;
+  totalControls: number;
+  pacer?: Pacer;
+  limits?: ThreadLimits;
+  /** Audits run at once in this process. */
+  auditConcurrency?: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  close(): Promise<void>;
+}
+
+export async function startWorkers(config: Config, deps: WorkerDeps): Promise<RunningWorkers> {
+  const { connection, logger } = deps;
+  const prefix = config.app.queuePrefix;
+
+  const workers: Worker[] = [
+    new Worker<AuditJobData>(
+      QUEUE_NAMES.audit,
+      (job) => processAudit(job.data, { ...deps, config, logger: logger.child({ queue: 'audit', jobId: job.id }) }),
+      { connection, prefix, concurrency: deps.auditConcurrency ?? 2 },
+    ),
+    // The remediation worker is registered here (one line) by src/remediation's owner.
+  ];
+
+  for (const w of workers) {
+    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
+    w.on('failed', (job, err) => logger.warn({ err, queue: w.name, jobId: job?.id }, 'job failed'));
+  }
+  await Promise.all(workers.map((w) => w.waitUntilReady()));
+
+  // An approval whose job was never queued (crash between the decision and the enqueue) is queued now.
+  const requeued = await deps.producers.requeueApproved(deps.proposals, { dryRun: config.app.remediation.mode === 'dry-run' });
+  if (requeued > 0) logger.warn({ requeued }, 'queued remediation jobs for approvals left behind');
+
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain) {
+  const { runEntryPoint } = await import('../src/main.js');
+  // eslint-disable-next-line no-restricted-properties -- entry point reads the environment once
+  await runEntryPoint(process.env, { web: false, workers: true });
+}
