@@ -190,7 +190,7 @@ export function notebookRebuildPlan(
   const alsoFixed = immutableNotebookFailures(snapshot).filter((id) => id !== controlId);
   const together = alsoFixed.length > 0
     ? ` It also fails ${listText(alsoFixed)}, which the same rebuild fixes.`
-    : ' SageMaker.1, .2 and .21 can only be fixed by a rebuild, so fix all three in one.';
+    : ' SageMaker.1, .2 and .21 can only be fixed by a rebuild, so the new notebook gets all three settings right.';
   return manualPlan({
     controlId,
     summary: `Rebuild notebook instance ${name} with compliant settings, because ${why}.${together}`,
@@ -246,7 +246,7 @@ export function notebookUpdatePlan(
   if (fix === 'platform' && target === undefined) {
     return manualPlan({
       controlId,
-      summary: `No supported platform is configured, so notebook instance ${name} cannot be moved to one; set SUPPORTED_PLATFORMS (e.g. notebook-al2023-v1).`,
+      summary: `No supported platform is configured, so notebook instance ${name} cannot be moved to one; set SUPPORTED_PLATFORMS to the platforms Security Hub accepts.`,
       disruption: null,
       steps: [['configure', 'Set SUPPORTED_PLATFORMS to the platform identifiers Security Hub accepts for SageMaker.8, then audit again.']],
       rollback: null,
