@@ -173,6 +173,8 @@ export interface Services {
   worker: { proposals: ProposalStore; trail: AuditTrail };
   slack: WebClient;
   runAudit: (request: AuditScope) => Promise<AuditReport>;
+  /** Resolves once the fail-fast connection is ready (it has no offline queue); rejects after `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -198,6 +200,20 @@ export function createServices(config: Config, logger: Logger, overrides: { audi
     worker: { proposals: new ProposalStore(workerRedis, prefix), trail: new AuditTrail(workerRedis, prefix) },
     slack,
     runAudit: (request) => runAudit(request, { config, ...overrides.auditDeps }),
+    ready(timeoutMs = 10_000) {
+      if (producerRedis.status === 'ready') return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          producerRedis.off('ready', onReady);
+          reject(Object.assign(new Error(`Redis at ${config.app.redisUrl.replace(/\/\/[^@]*@/, '//***@')} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
+        }, timeoutMs);
+        const onReady = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        producerRedis.once('ready', onReady);
+      });
+    },
     async close() {
       await producers.close().catch((err: unknown) => logger.warn({ err }, 'closing queues'));
       await Promise.all([producerRedis.quit().catch(() => producerRedis.disconnect()), workerRedis.quit().catch(() => workerRedis.disconnect())]);

@@ -45,6 +45,13 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
   });
 
   const services = createServices(config, logger);
+  try {
+    await services.ready();
+  } catch (err) {
+    logger.fatal({ err, code: 'QUEUE_UNAVAILABLE' }, 'Redis is not reachable; set REDIS_URL');
+    await services.close().catch(() => undefined);
+    process.exit(1);
+  }
   let slackApp: SlackApp | undefined;
   let workers: RunningWorkers | undefined;
   let port: number | undefined;

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 
 /** Real Redis for tests: REDIS_URL or the local default. Each test gets its own prefix; `cleanup` deletes its keys. */
-// eslint-disable-next-line no-restricted-properties -- tests read where Redis is, like the entry points do
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 export function uniquePrefix(label = 't'): string {

@@ -1,0 +1,68 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createRedis } from '../../src/queue/connection.js';
+import { jobIds } from '../../src/queue/jobs.js';
+import { createProducers, type Producers } from '../../src/queue/producers.js';
+import { ProposalStore, newProposalId } from '../../src/remediation/proposals.js';
+import { proposal } from '../slack/fixtures.js';
+import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './redis.js';
+
+const admin = testRedis();
+const redis = createRedis(REDIS_URL, 'producer');
+let prefix: string;
+let producers: Producers;
+let store: ProposalStore;
+
+beforeEach(async () => {
+  if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
+  prefix = uniquePrefix('producers');
+  producers = createProducers(redis, prefix);
+  store = new ProposalStore(redis, prefix);
+});
+afterEach(async () => {
+  await producers.audit.obliterate({ force: true });
+  await producers.remediation.obliterate({ force: true });
+  await producers.close();
+  await deletePrefix(admin, prefix);
+});
+afterAll(async () => {
+  await redis.quit();
+  await admin.quit();
+});
+
+describe('producers', () => {
+  it('remediation job id derives from the proposal: 50 concurrent enqueues make one job', async () => {
+    const data = { proposalId: 'pabc', approvedBy: 'U1', approvedAt: new Date().toISOString(), dryRun: false };
+    await Promise.all(Array.from({ length: 50 }, () => producers.enqueueRemediation(data)));
+    const jobs = await producers.remediation.getJobs(['waiting']);
+    expect(jobs.map((j) => j.id)).toEqual([jobIds.remediation('pabc')]);
+    expect(jobs[0]!.opts.attempts).toBe(3);
+  });
+
+  it('audit job id derives from the audit id', async () => {
+    const data = { auditId: 'a1', requestedBy: 'U1', channelId: 'C1', statusMessageTs: '1.1', request: { accounts: [], regions: ['us-east-1'], controls: [], source: 'both' as const } };
+    expect(await producers.enqueueAudit(data)).toBe(true);
+    expect(await producers.enqueueAudit(data)).toBe(false);
+    expect(await producers.audit.getJobCounts('waiting')).toEqual({ waiting: 1 });
+  });
+
+  it('requeueApproved queues approvals left without a job, once, and clears the index', async () => {
+    const lost = proposal({ id: newProposalId() });
+    const queued = proposal({ id: newProposalId() });
+    const moved = proposal({ id: newProposalId() });
+    for (const p of [lost, queued, moved]) {
+      await store.create(p);
+      await store.transition(p.id, ['pending'], 'approved', { by: 'U0APPROVER' });
+    }
+    await producers.enqueueRemediation({ proposalId: queued.id, approvedBy: 'U0APPROVER', approvedAt: 'x', dryRun: false });
+    await store.transition(moved.id, ['approved'], 'running');
+    // lost: the process died between the decision and the enqueue.
+    expect((await store.approvedNotQueued()).sort()).toEqual([lost.id, queued.id, moved.id].sort());
+    expect(await producers.requeueApproved(store, { dryRun: true })).toBe(1);
+    expect(await producers.requeueApproved(store, { dryRun: true })).toBe(0);
+    const jobs = await producers.remediation.getJobs(['waiting']);
+    expect(jobs.map((j) => j.id).sort()).toEqual([jobIds.remediation(lost.id), jobIds.remediation(queued.id)].sort());
+    const job = jobs.find((j) => j.id === jobIds.remediation(lost.id))!;
+    expect(job.data).toMatchObject({ proposalId: lost.id, approvedBy: 'U0APPROVER', dryRun: true });
+    expect(await store.approvedNotQueued()).toEqual([]);
+  });
+});
