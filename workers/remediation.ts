@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import { roleArnFor } from '../src/aws/accounts.js';
 import type { ClientFactory } from '../src/aws/clients.js';
 import { errorCode, errorMessage, isAccessDenied } from '../src/aws/errors.js';
+import { arnFor } from '../src/aws/inventory.js';
 import { readResource } from '../src/aws/read-resource.js';
 import type { ResourceKind, ResourceSnapshot } from '../src/aws/resources.js';
 import type { Config } from '../src/config.js';
@@ -234,11 +235,27 @@ class GateStop extends Error {
   }
 }
 
-async function readFresh(deps: RemediationWorkerDeps, client: SageMakerClient, proposal: Proposal): Promise<ResourceSnapshot> {
+/** Recreate plans leave the fix on a new resource (the compliant copy): that is what the verification reads. */
+function verifiedName(plan: RemediationPlan, r: Proposal['result']): { name: string; arn: string } {
+  for (const s of plan.steps) {
+    if (s.operation === 'job-definition.create-compliant' || s.operation === 'endpoint-config.create-copy') {
+      const newName = String(s.params.newName);
+      return { name: newName, arn: arnFor(r.resourceKind as ResourceKind, newName, r.accountId, r.region) };
+    }
+  }
+  return { name: r.resourceName, arn: r.resourceArn };
+}
+
+async function readFresh(
+  deps: RemediationWorkerDeps,
+  client: SageMakerClient,
+  proposal: Proposal,
+  target: { name: string; arn: string } = { name: proposal.result.resourceName, arn: proposal.result.resourceArn },
+): Promise<ResourceSnapshot> {
   const r = proposal.result;
   const kind = r.resourceKind as ResourceKind;
   try {
-    return await readResource(client, { kind, arn: r.resourceArn, name: r.resourceName, accountId: r.accountId, region: r.region }, evidenceFor(kind));
+    return await readResource(client, { kind, arn: target.arn, name: target.name, accountId: r.accountId, region: r.region }, evidenceFor(kind));
   } catch (err) {
     if (isNotFound(err)) throw new GateStop(`${r.resourceName} no longer exists (${errorCode(err)}: ${errorMessage(err)})`, 'failed');
     if (isRetryableAwsError(err)) throw new RemediationError(`re-reading ${r.resourceName} failed: ${errorCode(err)}: ${errorMessage(err)}`, errorCode(err), true);
@@ -500,7 +517,7 @@ export async function processRemediation(job: RemediationJob, token: string | un
   let verdict: Evaluation;
   try {
     if (!control) throw new PlanStoppedError(`control ${plan.verify.controlId} is not in the catalog`);
-    verdict = evaluate(control, await readFresh(deps, client, proposal), deps);
+    verdict = evaluate(control, await readFresh(deps, client, proposal, verifiedName(plan, r)), deps);
   } catch (err) {
     const e = err instanceof GateStop ? new PlanStoppedError(err.message) : toRemediationError(err);
     if (e.retryable && !finalAttempt) throw e;

@@ -1,0 +1,379 @@
+/**
+ * Shared set-up for the remediation tests and the benchmark: the AWS stand-in (real SDK over HTTP), the Slack
+ * stand-in (real WebClient), real Redis under a unique prefix, proposals made from a real audit (so the fingerprint
+ * is the engine's), and the real remediation worker.
+ */
+import { QueueEvents, Queue } from 'bullmq';
+import type { Worker } from 'bullmq';
+import { WebClient } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import { runAudit } from '../../src/audit/engine.js';
+import { createAwsClients, createOrganizationsClient, createStsClient, defaultClientFactory } from '../../src/aws/clients.js';
+import type { ClientFactory } from '../../src/aws/clients.js';
+import { loadConfig } from '../../src/config.js';
+import type { Config } from '../../src/config.js';
+import { jobIds } from '../../src/queue/jobs.js';
+import type { RemediationJobData } from '../../src/queue/jobs.js';
+import { QUEUE_NAMES } from '../../src/queue/names.js';
+import { newProposalId, ProposalStore } from '../../src/remediation/proposals.js';
+import type { Proposal } from '../../src/remediation/proposals.js';
+import { AuditTrail } from '../../src/remediation/trail.js';
+import type { RecordedTrailEvent } from '../../src/remediation/trail.js';
+import { proposalMessage } from '../../src/slack/blocks/proposal.js';
+import { createRemediationWorker } from '../../workers/remediation.js';
+import type { RemediationWorkerDeps } from '../../workers/remediation.js';
+import type { AwsStandin } from '../support/aws-standin/index.js';
+import { SlackStandin } from '../support/slack-standin/index.js';
+import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../queue/redis.js';
+
+export const REGION = 'eu-west-1';
+export const ACCOUNT = '210987654321';
+export const CHANNEL = 'C0REMED';
+export const APPROVER = 'U0APPROVER';
+export const ROLE_ARN = (acct: string) => `arn:aws:iam::${acct}:role/sagemaker-role`;
+
+/** SageMaker mutating operations (a dry run must send none). */
+export const MUTATING = [
+  'StopNotebookInstance',
+  'StartNotebookInstance',
+  'UpdateNotebookInstance',
+  'CreateDataQualityJobDefinition',
+  'DeleteDataQualityJobDefinition',
+  'UpdateMonitoringSchedule',
+  'AddTags',
+  'CreateEndpointConfig',
+  'UpdateEndpoint',
+  'DeleteEndpointConfig',
+] as const;
+
+export function testConfig(prefix: string, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    AWS_REGION: REGION,
+    SLACK_BOT_TOKEN: 'xoxb-remediation-test',
+    SLACK_SIGNING_SECRET: 'remediation-secret',
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    REQUIRED_TAG_KEYS: 'owner,cost-center',
+    REMEDIATION_TAGS: 'owner=platform,cost-center=cc-42',
+    AWS_MAX_ATTEMPTS: '3',
+    REMEDIATION_CONCURRENCY: '4',
+    REMEDIATION_ACCOUNT_RATE: '50',
+    ...env,
+  });
+}
+
+/** A client factory whose default credentials are `accountId`'s static keys on the stand-in. */
+export function factoryFor(aws: AwsStandin, accountId: string, maxAttempts = 3): ClientFactory {
+  const keys = aws.credentialsFor(accountId);
+  const credentials = async () => keys;
+  const base = { endpoint: aws.url, maxAttempts };
+  const inner = defaultClientFactory(base);
+  return {
+    aws: (o) => createAwsClients({ region: o.region, credentials: o.credentials ?? credentials, ...base }),
+    sts: (o) => createStsClient({ region: o.region, credentials: o.credentials ?? credentials, ...base }),
+    organizations: (o) => createOrganizationsClient({ region: o.region, credentials: o.credentials ?? credentials, ...base }),
+    assumeRole: inner.assumeRole,
+  };
+}
+
+export interface Slack {
+  standin: SlackStandin;
+  web: WebClient;
+}
+
+export async function startSlack(): Promise<Slack> {
+  const standin = await SlackStandin.start({ channels: [CHANNEL] });
+  const web = new WebClient(standin.botToken, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 } });
+  return { standin, web };
+}
+
+export interface Ctx {
+  aws: AwsStandin;
+  slack: Slack;
+  redis: Redis;
+  prefix: string;
+  config: Config;
+  proposals: ProposalStore;
+  trail: AuditTrail;
+  queue: Queue<RemediationJobData>;
+  events: QueueEvents;
+  workers: Worker[];
+  sagemakerFor: RemediationWorkerDeps['sagemakerFor'];
+  close(): Promise<void>;
+}
+
+export async function createCtx(aws: AwsStandin, slack: Slack, env: Record<string, string> = {}, label = 'rem'): Promise<Ctx> {
+  const prefix = uniquePrefix(label);
+  const redis = testRedis();
+  const config = testConfig(prefix, env);
+  const queue = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection: redis, prefix });
+  const events = new QueueEvents(QUEUE_NAMES.remediation, { connection: testRedis(), prefix });
+  await events.waitUntilReady();
+  const clients = new Map<string, ReturnType<typeof createAwsClients>>();
+  const ctx: Ctx = {
+    aws,
+    slack,
+    redis,
+    prefix,
+    config,
+    proposals: new ProposalStore(redis, prefix),
+    trail: new AuditTrail(redis, prefix),
+    queue,
+    events,
+    workers: [],
+    sagemakerFor: (accountId, region) => {
+      const key = `${accountId}/${region}`;
+      let c = clients.get(key);
+      if (!c) {
+        c = factoryFor(aws, accountId, config.maxAttempts).aws({ region });
+        clients.set(key, c);
+      }
+      return c.sagemaker;
+    },
+    async close() {
+      await Promise.all(ctx.workers.map((w) => w.close(true).catch(() => undefined)));
+      await queue.obliterate({ force: true }).catch(() => undefined);
+      await queue.close();
+      await events.close();
+      await deletePrefix(redis, prefix);
+      for (const c of clients.values()) c.sagemaker.destroy();
+      redis.disconnect();
+    },
+  };
+  return ctx;
+}
+
+export function startWorker(ctx: Ctx, overrides: Partial<RemediationWorkerDeps> = {}): Worker {
+  const worker = createRemediationWorker({
+    config: ctx.config,
+    slack: ctx.slack.web,
+    proposals: ctx.proposals,
+    trail: ctx.trail,
+    redis: ctx.redis,
+    sagemakerFor: ctx.sagemakerFor,
+    pollIntervalMs: 20,
+    maxPollIntervalMs: 100,
+    defaultMaxWaitSeconds: 20,
+    workerOptions: { autorun: true },
+    ...overrides,
+  });
+  ctx.workers.push(worker as unknown as Worker);
+  return worker as unknown as Worker;
+}
+
+/** Runs a real audit of one control on one resource and stores the FAILED result as a pending proposal in Slack. */
+export async function propose(ctx: Ctx, o: { controlId: string; resource: string; accountId?: string; region?: string }): Promise<Proposal> {
+  const accountId = o.accountId ?? ACCOUNT;
+  const region = o.region ?? REGION;
+  const report = await runAudit(
+    { accounts: [], regions: [region], controls: [o.controlId], source: 'sagemaker', resource: o.resource },
+    { config: ctx.config, clientFactory: factoryFor(ctx.aws, accountId, ctx.config.maxAttempts) },
+  );
+  const result = report.results.find((r) => r.controlId === o.controlId && r.status === 'FAILED');
+  if (!result?.remediation) {
+    throw new Error(`no FAILED ${o.controlId} result with a plan for ${o.resource}: ${JSON.stringify(report.results.map((r) => [r.status, r.reason]))} ${JSON.stringify(report.errors)}`);
+  }
+  const parent = await ctx.slack.web.chat.postMessage({ channel: CHANNEL, text: 'audit summary' });
+  const proposal: Proposal = {
+    id: newProposalId(),
+    createdAt: new Date().toISOString(),
+    auditId: 'a1',
+    requestedBy: 'U0REQUESTER',
+    result: { ...result, remediation: result.remediation },
+    fingerprint: result.fingerprint ?? '',
+    slack: { channelId: CHANNEL, threadTs: parent.ts! },
+  };
+  await ctx.proposals.create(proposal);
+  const state = (await ctx.proposals.get(proposal.id))!.state;
+  const posted = await ctx.slack.web.chat.postMessage({ channel: CHANNEL, thread_ts: parent.ts!, ...proposalMessage(proposal, state) });
+  await ctx.proposals.setMessageTs(proposal.id, posted.ts!);
+  proposal.slack.messageTs = posted.ts!;
+  return proposal;
+}
+
+export async function approve(ctx: Ctx, proposalId: string): Promise<void> {
+  const t = await ctx.proposals.transition(proposalId, ['pending'], 'approved', { by: APPROVER });
+  if (!t.changed) throw new Error(`could not approve ${proposalId}`);
+}
+
+export async function enqueue(ctx: Ctx, proposalId: string, o: { dryRun?: boolean; attempts?: number; backoffMs?: number } = {}): Promise<string> {
+  const jobId = jobIds.remediation(proposalId);
+  await ctx.queue.add(
+    'remediate',
+    { proposalId, approvedBy: APPROVER, approvedAt: new Date().toISOString(), dryRun: o.dryRun ?? false },
+    { jobId, attempts: o.attempts ?? 3, backoff: { type: 'exponential', delay: o.backoffMs ?? 50 } },
+  );
+  return jobId;
+}
+
+export interface Finished {
+  state: string;
+  returnvalue: unknown;
+  failedReason: string | undefined;
+  attemptsMade: number;
+}
+
+export async function waitFinished(ctx: Ctx, jobId: string, timeoutMs = 20_000): Promise<Finished> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await ctx.queue.getJob(jobId);
+    const state = job ? await job.getState() : 'missing';
+    if (job && (state === 'completed' || state === 'failed')) {
+      return { state, returnvalue: job.returnvalue, failedReason: job.failedReason, attemptsMade: job.attemptsMade };
+    }
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Propose, approve, enqueue and wait. */
+export async function remediate(
+  ctx: Ctx,
+  o: { controlId: string; resource: string; accountId?: string; dryRun?: boolean; attempts?: number },
+): Promise<{ proposal: Proposal; finished: Finished; jobId: string }> {
+  const proposal = await propose(ctx, o);
+  await approve(ctx, proposal.id);
+  const jobId = await enqueue(ctx, proposal.id, { dryRun: o.dryRun ?? false, attempts: o.attempts ?? 3 });
+  const finished = await waitFinished(ctx, jobId);
+  return { proposal, finished, jobId };
+}
+
+/** Re-audits the resource: the control's status on a fresh read. */
+export async function auditStatus(ctx: Ctx, controlId: string, resource: string, accountId = ACCOUNT): Promise<string> {
+  const report = await runAudit(
+    { accounts: [], regions: [REGION], controls: [controlId], source: 'sagemaker', resource },
+    { config: ctx.config, clientFactory: factoryFor(ctx.aws, accountId, ctx.config.maxAttempts) },
+  );
+  return report.results.find((r) => r.controlId === controlId)?.status ?? 'MISSING';
+}
+
+export async function trailOf(ctx: Ctx, proposalId: string): Promise<RecordedTrailEvent[]> {
+  return (await ctx.trail.history({ resource: proposalId, limit: 200 })).reverse();
+}
+
+/** The thread messages the worker posted for a proposal (progress message and result), oldest first. */
+export function threadTexts(ctx: Ctx, proposal: Proposal): string[] {
+  return ctx.slack.standin.thread(CHANNEL, proposal.slack.threadTs).map((m) => `${m.text}\n${JSON.stringify(m.blocks ?? [])}`);
+}
+
+/* ------------------------------------------------------------------------------------------------------------------
+ * Seeds (through the stand-in's own Create handlers).
+ * ---------------------------------------------------------------------------------------------------------------- */
+
+type At = { accountId?: string; region?: string };
+const at = (o: At = {}) => ({ accountId: o.accountId ?? ACCOUNT, region: o.region ?? REGION });
+
+export function seedNotebook(aws: AwsStandin, name: string, o: At & { platform?: string; rootAccess?: 'Enabled' | 'Disabled' } = {}): void {
+  const a = at(o);
+  aws.invoke(
+    'CreateNotebookInstance',
+    {
+      NotebookInstanceName: name,
+      InstanceType: 'ml.t3.medium',
+      RoleArn: ROLE_ARN(a.accountId),
+      RootAccess: o.rootAccess ?? 'Enabled',
+      PlatformIdentifier: o.platform ?? 'notebook-al2023-v1',
+      Tags: [{ Key: 'team', Value: 'ml' }],
+    },
+    a,
+  );
+}
+
+export const dqDefinition = (name: string, accountId = ACCOUNT): Record<string, unknown> => ({
+  JobDefinitionName: name,
+  DataQualityAppSpecification: { ImageUri: '123.dkr.ecr.eu-west-1.amazonaws.com/mm:latest', Environment: { MODE: 'strict' } },
+  DataQualityBaselineConfig: { ConstraintsResource: { S3Uri: 's3://bucket/constraints.json' } },
+  DataQualityJobInput: { EndpointInput: { EndpointName: 'ep-1', LocalPath: '/opt/ml/processing/input' } },
+  DataQualityJobOutputConfig: { MonitoringOutputs: [{ S3Output: { S3Uri: 's3://bucket/out', LocalPath: '/opt/ml/processing/output' } }] },
+  JobResources: { ClusterConfig: { InstanceCount: 2, InstanceType: 'ml.m5.large', VolumeSizeInGB: 20 } },
+  NetworkConfig: { EnableNetworkIsolation: false, EnableInterContainerTrafficEncryption: false, VpcConfig: { SecurityGroupIds: ['sg-1'], Subnets: ['subnet-1'] } },
+  RoleArn: ROLE_ARN(accountId),
+  StoppingCondition: { MaxRuntimeInSeconds: 1800 },
+  Tags: [
+    { Key: 'team', Value: 'ml' },
+    { Key: 'env', Value: 'prod' },
+  ],
+});
+
+/** A data quality definition without isolation, used by `schedules` schedules (named reference). */
+export function seedDefinitionWithSchedules(aws: AwsStandin, name: string, schedules: string[], o: At = {}): void {
+  const a = at(o);
+  aws.invoke('CreateDataQualityJobDefinition', dqDefinition(name, a.accountId), a);
+  for (const s of schedules) {
+    aws.invoke(
+      'CreateMonitoringSchedule',
+      {
+        MonitoringScheduleName: s,
+        MonitoringScheduleConfig: {
+          MonitoringJobDefinitionName: name,
+          MonitoringType: 'DataQuality',
+          ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' },
+        },
+      },
+      a,
+    );
+  }
+}
+
+/** A schedule with an embedded job definition without network isolation (SageMaker.14). */
+export function seedEmbeddedSchedule(aws: AwsStandin, name: string, o: At = {}): void {
+  const a = at(o);
+  aws.invoke(
+    'CreateMonitoringSchedule',
+    {
+      MonitoringScheduleName: name,
+      MonitoringScheduleConfig: {
+        ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' },
+        MonitoringType: 'DataQuality',
+        MonitoringJobDefinition: {
+          MonitoringInputs: [{ EndpointInput: { EndpointName: 'ep-1', LocalPath: '/opt/ml/processing/input' } }],
+          MonitoringOutputConfig: { MonitoringOutputs: [{ S3Output: { S3Uri: 's3://bucket/out', LocalPath: '/opt/ml/processing/output' } }] },
+          MonitoringResources: { ClusterConfig: { InstanceCount: 1, InstanceType: 'ml.m5.large', VolumeSizeInGB: 20 } },
+          MonitoringAppSpecification: { ImageUri: '123.dkr.ecr.eu-west-1.amazonaws.com/mm:latest' },
+          RoleArn: ROLE_ARN(a.accountId),
+          NetworkConfig: { EnableNetworkIsolation: false, EnableInterContainerTrafficEncryption: true },
+        },
+      },
+    },
+    a,
+  );
+}
+
+export function seedAppImageConfig(aws: AwsStandin, name: string, tags: Record<string, string> = {}, o: At = {}): string {
+  const a = at(o);
+  const out = aws.invoke(
+    'CreateAppImageConfig',
+    { AppImageConfigName: name, Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+    a,
+  );
+  return String(out.AppImageConfigArn);
+}
+
+/** A model, an endpoint config with InitialInstanceCount 1, and `endpoints` endpoints using it (SageMaker.4). */
+export function seedEndpointConfig(aws: AwsStandin, name: string, endpoints: string[], o: At = {}): void {
+  const a = at(o);
+  aws.invoke('CreateModel', { ModelName: `${name}-model`, PrimaryContainer: { Image: 'img' }, ExecutionRoleArn: ROLE_ARN(a.accountId) }, a);
+  aws.invoke(
+    'CreateEndpointConfig',
+    {
+      EndpointConfigName: name,
+      ProductionVariants: [{ VariantName: 'main', ModelName: `${name}-model`, InstanceType: 'ml.m5.large', InitialInstanceCount: 1, InitialVariantWeight: 1 }],
+      DataCaptureConfig: { EnableCapture: true, InitialSamplingPercentage: 10, DestinationS3Uri: 's3://bucket/capture', CaptureOptions: [{ CaptureMode: 'Input' }] },
+      Tags: [{ Key: 'team', Value: 'ml' }],
+    },
+    a,
+  );
+  for (const e of endpoints) aws.invoke('CreateEndpoint', { EndpointName: e, EndpointConfigName: name }, a);
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(20);
+  }
+}
