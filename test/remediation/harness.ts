@@ -210,15 +210,17 @@ export interface Finished {
   state: string;
   returnvalue: unknown;
   failedReason: string | undefined;
+  /** BullMQ counts the final completion too: 1 = done on the first attempt. */
   attemptsMade: number;
 }
 
 export async function waitFinished(ctx: Ctx, jobId: string, timeoutMs = 20_000): Promise<Finished> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const job = await ctx.queue.getJob(jobId);
-    const state = job ? await job.getState() : 'missing';
-    if (job && (state === 'completed' || state === 'failed')) {
+    const state = await ctx.queue.getJobState(jobId);
+    if (state === 'completed' || state === 'failed') {
+      // Read the job after its state is final (a job read earlier may predate its result).
+      const job = (await ctx.queue.getJob(jobId))!;
       return { state, returnvalue: job.returnvalue, failedReason: job.failedReason, attemptsMade: job.attemptsMade };
     }
     if (Date.now() > deadline) throw new Error(`job ${jobId} still ${state} after ${timeoutMs} ms`);
