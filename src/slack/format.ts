@@ -1,4 +1,4 @@
-import { escapeMrkdwn, truncate } from './mrkdwn.js';
+import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
 
 /** Small mrkdwn helpers on top of src/slack/mrkdwn.ts. Everything from AWS or users goes through `safe`. */
 
@@ -58,4 +58,14 @@ export function formatDuration(ms: number): string {
  */
 export function plainSafe(text: string): string {
   return text.replace(/</g, '‹').replace(/>/g, '›').replace(/&/g, '+');
+}
+
+/**
+ * For plan text written by our own controls, where `backticks` mark identifiers: the marked parts become code spans
+ * (via `code`, which escapes them), everything else is escaped. Truncated first. An unmatched backtick is escaped.
+ */
+export function safeWithCode(text: string, max: number): string {
+  const parts = truncate(text, max).split('`');
+  if (parts.length % 2 === 0) return escapeMrkdwn(parts.join('`'));
+  return parts.map((p, i) => (i % 2 === 1 ? (p === '' ? '' : code(p)) : escapeMrkdwn(p))).join('');
 }

@@ -48,3 +48,12 @@ describe('escapeMrkdwn', () => {
     expect(chunks.join('\n').split('\n')).toEqual(lines);
   });
 });
+
+describe('safeWithCode', () => {
+  it('turns backtick spans into escaped code spans and escapes the rest', async () => {
+    const { safeWithCode } = await import('../../src/slack/format.js');
+    expect(safeWithCode('Stop `nb-1` now', 100)).toBe('Stop `nb-1` now');
+    expect(safeWithCode('Stop `<!channel>` & <!here>', 100)).toBe('Stop `&lt;!channel&gt;` &amp; &lt;!here&gt;');
+    expect(safeWithCode('odd ` tick <x>', 100)).not.toContain('<x>');
+  });
+});

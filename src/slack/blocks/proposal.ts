@@ -1,7 +1,7 @@
 import type { Proposal, ProposalState } from '../../remediation/proposals.js';
 import { ACTION_IDS, BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
-import { chunkLines, mention, plainSafe, safe, slackTime } from '../format.js';
+import { chunkLines, mention, plainSafe, safe, safeWithCode, slackTime } from '../format.js';
 import type { KnownBlock } from './types.js';
 
 /**
@@ -56,14 +56,14 @@ export function proposalBlocks(proposal: Proposal, state: ProposalState): KnownB
   );
 
   const fixLines = [
-    `*${plan.kind === 'manual' ? 'Manual fix' : plan.kind === 'recreate' ? 'Fix (creates a compliant copy)' : 'Fix (in place)'}:* ${safe(plan.summary, 300)}`,
-    `*Disrupts:* ${plan.disruption ? safe(plan.disruption, 200) : 'nothing'}`,
-    `*Rollback:* ${plan.rollback ? safe(plan.rollback, 200) : 'not needed'}`,
+    `*${plan.kind === 'manual' ? 'Manual fix' : plan.kind === 'recreate' ? 'Fix (creates a compliant copy)' : 'Fix (in place)'}:* ${safeWithCode(plan.summary, 300)}`,
+    `*Disrupts:* ${plan.disruption ? safeWithCode(plan.disruption, 200) : 'nothing'}`,
+    `*Rollback:* ${plan.rollback ? safeWithCode(plan.rollback, 200) : 'not needed'}`,
   ];
   if (plan.allowedStates.length > 0) fixLines.push(`*Runs from:* ${plan.allowedStates.slice(0, 10).map((s) => code(truncate(s, 40))).join(', ')}`);
   blocks.push(section(id('fix'), fixLines.join('\n')));
 
-  const stepLines = plan.steps.map((s, i) => `${i + 1}. ${safe(s.title, 160)}`);
+  const stepLines = plan.steps.map((s, i) => `${i + 1}. ${safeWithCode(s.title, 160)}`);
   stepLines.push(`${plan.steps.length + 1}. Verify: ${escapeMrkdwn(plan.verify.controlId)} is re-evaluated on a fresh read and must pass`);
   const heading = plan.kind === 'manual' ? '*Guided steps* (no automatic fix: a person does these):' : '*Steps the worker will run:*';
   // Two step sections at most: the whole message stays under Slack's undocumented total-size limit (~13k).
@@ -72,7 +72,11 @@ export function proposalBlocks(proposal: Proposal, state: ProposalState): KnownB
   shown.forEach((c, i) => blocks.push(section(id(`steps${i}`), c)));
   if (chunks.length > shown.length) blocks.push(section(id('steps-more'), `… the plan has ${plan.steps.length} steps; see \`sagemaker-audit scan --controls ${escapeMrkdwn(r.controlId)}\``));
 
-  blocks.push(section(id('status'), `${STATUS_LINE[state.status](state)}${state.note ? `\n${safe(state.note, 300)}` : ''}`));
+  const statusLine =
+    state.status === 'pending' && plan.kind === 'manual'
+      ? ':clipboard: No automatic fix: follow the guided steps, then run the audit again to confirm'
+      : STATUS_LINE[state.status](state);
+  blocks.push(section(id('status'), `${statusLine}${state.note ? `\n${safe(state.note, 300)}` : ''}`));
 
   if (state.status === 'pending' && plan.kind !== 'manual') {
     blocks.push({
