@@ -13,7 +13,6 @@ import {
   createCtx,
   enqueue,
   propose,
-  remediate,
   seedAppImageConfig,
   seedNotebook,
   startSlack,
