@@ -12,7 +12,9 @@ import type { ProposalStore } from '../src/remediation/proposals.js';
 import type { AuditTrail } from '../src/remediation/trail.js';
 import type { ThreadLimits } from '../src/slack/blocks/audit.js';
 import type { Pacer } from '../src/slack/pacer.js';
+import { defaultClientFactory } from '../src/aws/clients.js';
 import { processAudit } from './audit.js';
+import { createRemediationWorker, sagemakerClients } from './remediation.js';
 
 /**
  * Registers one BullMQ worker per queue. Processors are plain async functions (workers/<queue>.ts); this file only
@@ -49,7 +51,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Ru
       (job) => processAudit(job.data, { ...deps, config, logger: logger.child({ queue: 'audit', jobId: job.id }) }),
       { connection, prefix, concurrency: deps.auditConcurrency ?? 2 },
     ),
-    // The remediation worker is registered here (one line) by src/remediation's owner.
+    createRemediationWorker({ config, slack: deps.slack, proposals: deps.proposals, trail: deps.trail, redis: connection, connection, sagemakerFor: sagemakerClients(config, defaultClientFactory({ maxAttempts: config.maxAttempts })), logger: logger.child({ queue: 'remediation' }) }) as unknown as Worker,
   ];
 
   for (const w of workers) {
