@@ -52,11 +52,14 @@ export interface DigestDiff {
   next: Map<string, FindingState>;
 }
 
-/** `accountId|region` pairs, and `accountId|*`, whose inventory could not be read (errors not tied to one resource). */
+/**
+ * `accountId|region` pairs, and `accountId|*`, whose SageMaker inventory could not be (fully) read: errors not tied
+ * to one resource. A Security Hub read error alone does not count: the live inventory decides what is fixed.
+ */
 export function unreadableScopes(report: Pick<AuditReport, 'errors'>): Set<string> {
   const out = new Set<string>();
   for (const e of report.errors) {
-    if (e.resourceArn) continue;
+    if (e.resourceArn || e.operation.startsWith('securityhub:')) continue;
     out.add(`${e.accountId}|${e.region || ALL_REGIONS}`.toLowerCase());
   }
   return out;

@@ -120,6 +120,20 @@ export class DigestStateStore {
     await this.redis.multi().hset(key, ...args).expire(key, ITEM_TTL_SECONDS).exec();
   }
 
+  /**
+   * Remembers the proposal made from a digest item; returns the one already made (a second click) or null when
+   * this call's id was stored.
+   */
+  async claimProposal(runId: string, index: number, proposalId: string): Promise<string | null> {
+    const key = this.k(`proposed:${runId}:${index}`);
+    const set = await this.redis.set(key, proposalId, 'EX', ITEM_TTL_SECONDS, 'NX');
+    return set === 'OK' ? null : await this.redis.get(key);
+  }
+
+  async releaseProposal(runId: string, index: number, proposalId: string): Promise<void> {
+    await this.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, this.k(`proposed:${runId}:${index}`), proposalId);
+  }
+
   async getItem(runId: string, index: number): Promise<DigestItemRef | null> {
     const json = await this.redis.hget(this.k(`items:${runId}`), String(index));
     return json ? (JSON.parse(json) as DigestItemRef) : null;

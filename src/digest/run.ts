@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+import type { AuditReport, AuditScope } from '../audit/report.js';
+import type { Config } from '../config.js';
+import type { DigestJobData } from '../queue/jobs.js';
+import { applyAcceptedRisks } from '../risks/apply.js';
+import type { SecurityHubAccess } from '../risks/securityhub.js';
+import { restoreFindingsForRisk, suppressFindingsForRisk } from '../risks/securityhub.js';
+import type { RiskStore } from '../risks/store.js';
+import type { AcceptedRiskRecord } from '../risks/types.js';
+import { digestBlocks, digestText } from '../slack/blocks/digest.js';
+import { trendChartPng } from './chart.js';
+import { digestCsv } from './csv.js';
+import { diffDigest } from './diff.js';
+import { dayInZone } from './keys.js';
+import { buildDigestModel, type DigestModel } from './model.js';
+import type { RiskSyncJobData } from './queue.js';
+import type { DigestStateStore } from './state.js';
+
+export interface DigestDeps {
+  config: Pick<Config, 'accounts' | 'regions' | 'app'>;
+  slack: WebClient;
+  state: DigestStateStore;
+  risks: RiskStore;
+  /** The engine, bound to its config and AWS client factory by the composition root. */
+  runAudit: (scope: AuditScope) => Promise<AuditReport>;
+  /** Present when SECURITYHUB_SYNC is on. */
+  securityHub?: SecurityHubAccess;
+  logger?: Logger;
+  now?: () => Date;
+  controlTitles?: Record<string, string>;
+}
+
+export interface DigestOutcome {
+  posted: boolean;
+  skipped?: 'no-channel' | 'tick-already-claimed';
+  channel?: string;
+  ts?: string;
+  runId?: string;
+  failing?: number;
+  newCount?: number;
+  fixedCount?: number;
+  csvRows?: number;
+  uploaded?: boolean;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Ends the risks whose expiry has passed (once, whichever worker gets there) and restores their Security Hub findings. */
+export async function expireRisks(deps: Pick<DigestDeps, 'risks' | 'securityHub' | 'logger'>, now: Date): Promise<AcceptedRiskRecord[]> {
+  const expired = await deps.risks.expireDue(now);
+  for (const r of expired) {
+    deps.logger?.info({ riskId: r.id, controlId: r.controlId, accountId: r.accountId }, 'accepted risk expired');
+    if (deps.securityHub && r.securityHub && r.securityHub.findings.length > 0) {
+      const out = await restoreFindingsForRisk(deps.securityHub, r);
+      if (out.problems.length > 0) deps.logger?.warn({ riskId: r.id, problems: out.problems }, 'some Security Hub findings were not set back to NEW');
+    }
+  }
+  return expired;
+}
+
+/** The Security Hub side of accepting (suppress) or ending (restore) a risk. */
+export async function syncRisk(data: RiskSyncJobData, deps: Pick<DigestDeps, 'risks' | 'securityHub' | 'config' | 'logger'>, now = new Date()): Promise<{ findings: number; unprocessed: number }> {
+  if (!deps.securityHub) return { findings: 0, unprocessed: 0 };
+  const risk = await deps.risks.get(data.riskId);
+  if (!risk) return { findings: 0, unprocessed: 0 };
+  if (data.action === 'suppress') {
+    if (risk.status !== 'active') return { findings: 0, unprocessed: 0 };
+    const out = await suppressFindingsForRisk(deps.securityHub, risk, deps.config.regions);
+    await deps.risks.setSecurityHub(risk.id, { findings: out.findings, syncedAt: now.toISOString(), unprocessed: out.unprocessed });
+    // Revoked while we were suppressing: put them back.
+    const after = await deps.risks.get(risk.id);
+    if (after && after.status !== 'active' && out.findings.length > 0) await restoreFindingsForRisk(deps.securityHub, { ...after, securityHub: { findings: out.findings, syncedAt: now.toISOString(), unprocessed: 0 } });
+    if (out.problems.length > 0) deps.logger?.warn({ riskId: risk.id, problems: out.problems }, 'Security Hub sync incomplete');
+    return { findings: out.findings.length, unprocessed: out.unprocessed };
+  }
+  if (risk.status === 'active') return { findings: 0, unprocessed: 0 };
+  const out = await restoreFindingsForRisk(deps.securityHub, risk);
+  return { findings: out.findings.length, unprocessed: out.unprocessed };
+}
+
+export interface DigestArtifacts {
+  model: DigestModel;
+  text: string;
+  blocks: ReturnType<typeof digestBlocks>;
+  csv: string;
+  day: string;
+}
+
+/** Pure (besides the clock): model, blocks and CSV from an audit already filtered through the accepted risks. */
+export function buildDigest(args: {
+  report: AuditReport;
+  previous: Parameters<typeof diffDigest>[1];
+  risks: { active: AcceptedRiskRecord[]; expired: AcceptedRiskRecord[] };
+  now: Date;
+  tz: string;
+  runId: string;
+  requestedBy?: string;
+  controlTitles?: Record<string, string>;
+}): DigestArtifacts & { diff: ReturnType<typeof diffDigest> } {
+  const diff = diffDigest(args.report, args.previous, args.now);
+  const model = buildDigestModel({ report: args.report, diff, now: args.now, risks: args.risks, controlTitles: args.controlTitles });
+  const day = dayInZone(args.now, args.tz);
+  const blocks = digestBlocks(model, { runId: args.runId, day, ...(args.requestedBy ? { requestedBy: args.requestedBy } : {}) });
+  return { model, diff, text: digestText(model, day), blocks, csv: digestCsv(model.items), day };
+}
+
+/**
+ * Runs the audit, compares with the last digest, posts the digest, then the CSV and trend chart in its thread.
+ * With `tick` (a scheduler job), the post is guarded by SET NX on the tick: a retried or duplicated job posts once.
+ */
+export async function postDigest(data: DigestJobData, deps: DigestDeps, opts: { tick?: string; owner: string }): Promise<DigestOutcome> {
+  const { config, slack, state, risks, logger } = deps;
+  const channel = data.channelId ?? config.app.digest.channel;
+  if (!channel) {
+    logger?.warn('no digest channel: set DIGEST_CHANNEL');
+    return { posted: false, skipped: 'no-channel' };
+  }
+  if (opts.tick && !(await state.claimTick(opts.tick, opts.owner))) {
+    logger?.info({ tick: opts.tick }, 'digest for this tick already posted (or being posted) by another worker');
+    return { posted: false, skipped: 'tick-already-claimed' };
+  }
+
+  let posted = false;
+  try {
+    const now = (deps.now ?? (() => new Date()))();
+    await expireRisks(deps, now);
+    const report = await deps.runAudit({ accounts: config.accounts, regions: config.regions, controls: [], source: 'both' });
+    const active = await risks.listActive();
+    const applied = applyAcceptedRisks(report, active, now);
+    const previous = await state.loadPrevious();
+    const expired = (await risks.listEnded(new Date(previous ? Date.parse(previous.runAt) : now.getTime() - DAY_MS))).filter((r) => r.status === 'expired');
+    const runId = `d${now.getTime().toString(36)}${randomBytes(3).toString('hex')}`;
+    const digest = buildDigest({
+      report: applied,
+      previous,
+      risks: { active, expired },
+      now,
+      tz: config.app.digest.tz,
+      runId,
+      ...(data.requestedBy ? { requestedBy: data.requestedBy } : {}),
+      ...(deps.controlTitles ? { controlTitles: deps.controlTitles } : {}),
+    });
+
+    const res = await slack.chat.postMessage({ channel, text: digest.text, blocks: digest.blocks, unfurl_links: false });
+    posted = true;
+    const ts = res.ts ?? '';
+    if (opts.tick) await state.markTickPosted(opts.tick, opts.owner);
+    await state.saveItems(runId, digest.model.top.map((i) => ({ runId, result: i.result, channelId: res.channel ?? channel, threadTs: ts })));
+    await state.save({ runId, runAt: now, day: digest.day, failingBySeverity: digest.model.bySeverity }, digest.diff.next);
+
+    let uploaded = false;
+    try {
+      const trend = await state.trend(digest.day);
+      const png = trendChartPng(trend);
+      await slack.files.uploadV2({
+        channel_id: res.channel ?? channel,
+        thread_ts: ts,
+        initial_comment: `Full list: ${digest.model.items.length} open findings (CSV), and failing resources per day over the last 30 days.`,
+        file_uploads: [
+          { file: Buffer.from(digest.csv, 'utf8'), filename: `sagemaker-digest-${digest.day}.csv`, title: `SageMaker open findings ${digest.day}` },
+          { file: png, filename: `sagemaker-trend-${digest.day}.png`, title: `Failing SageMaker resources, 30 days to ${digest.day}` },
+        ],
+      });
+      uploaded = true;
+    } catch (err) {
+      logger?.error({ err }, 'digest posted, but the CSV/chart upload failed');
+      await slack.chat
+        .postMessage({ channel: res.channel ?? channel, thread_ts: ts, text: ':warning: The CSV and the trend chart could not be uploaded (files:write scope?). The digest above is complete.' })
+        .catch((e: unknown) => logger?.error({ err: e }, 'could not report the upload failure'));
+    }
+    return {
+      posted: true,
+      channel: res.channel ?? channel,
+      ts,
+      runId,
+      failing: digest.model.totals.failing,
+      newCount: digest.model.newFailures.length,
+      fixedCount: digest.model.fixed.length,
+      csvRows: digest.model.items.length,
+      uploaded,
+    };
+  } catch (err) {
+    if (opts.tick && !posted) await state.releaseTick(opts.tick, opts.owner).catch(() => undefined);
+    throw err;
+  }
+}
