@@ -13,6 +13,7 @@ import { createRedis } from './queue/connection.js';
 import { createProducers, type Producers } from './queue/producers.js';
 import { ProposalStore } from './remediation/proposals.js';
 import { AuditTrail } from './remediation/trail.js';
+import { registerDigestAndRisks } from './digest/web.js';
 import { registerProposalActions } from './slack/actions/proposal.js';
 import { createApproverCheck, type ApproverCheck } from './slack/approvers.js';
 import { registerAuditCommand, type SubcommandHandlers } from './slack/commands/audit.js';
@@ -122,11 +123,14 @@ export function createApp(config: Config, deps: AppDeps): SlackApp {
 
   app.use(replayGuard(deps.redis, prefix, logger));
 
+  const approvers = deps.approvers ?? createApproverCheck(config.app, app.client);
+  // Digest and accepted risks: Accept risk / Revoke / Propose fix listeners, and the `digest` / `exceptions` subcommands.
+  const digestAndRisks = registerDigestAndRisks(app, config, { redis: deps.redis, proposals: deps.proposals, trail: deps.trail, approvers, logger });
   registerAuditCommand(app, {
     producers: deps.producers,
     trail: deps.trail,
     defaults: { accounts: config.accounts, regions: config.regions, controlIds: deps.controlIds ?? CONTROL_IDS },
-    subcommands: deps.subcommands ?? {},
+    subcommands: { ...digestAndRisks.subcommands, ...deps.subcommands },
     logger,
   });
   registerProposalActions(app, {
@@ -134,7 +138,7 @@ export function createApp(config: Config, deps: AppDeps): SlackApp {
     proposals: deps.proposals,
     trail: deps.trail,
     producers: deps.producers,
-    approvers: deps.approvers ?? createApproverCheck(config.app, app.client),
+    approvers,
     logger,
   });
 
@@ -157,6 +161,7 @@ export function createApp(config: Config, deps: AppDeps): SlackApp {
     async stop() {
       server?.closeAllConnections();
       await app.stop();
+      await digestAndRisks.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { AuditReport, AuditScope } from '../src/audit/report.js';
 import type { Config } from '../src/config.js';
 import type { AuditJobData } from '../src/queue/jobs.js';
 import { QUEUE_NAMES } from '../src/queue/names.js';
+import { RiskStore, withAcceptedRisks } from '../src/risks/index.js';
 import type { Producers } from '../src/queue/producers.js';
 import type { ProposalStore } from '../src/remediation/proposals.js';
 import type { AuditTrail } from '../src/remediation/trail.js';
@@ -14,6 +15,7 @@ import type { ThreadLimits } from '../src/slack/blocks/audit.js';
 import type { Pacer } from '../src/slack/pacer.js';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { processAudit } from './audit.js';
+import { startDigestWorker } from './digest.js';
 import { createRemediationWorker, sagemakerClients } from './remediation.js';
 
 /**
@@ -45,14 +47,19 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Ru
   const { connection, logger } = deps;
   const prefix = config.app.queuePrefix;
 
+  // Accepted risks in force turn FAILED results into SUPPRESSED (visible, out of the failure counts).
+  const auditWithRisks = withAcceptedRisks(deps.runAudit, new RiskStore(connection, prefix));
   const workers: Worker[] = [
     new Worker<AuditJobData>(
       QUEUE_NAMES.audit,
-      (job) => processAudit(job.data, { ...deps, config, logger: logger.child({ queue: 'audit', jobId: job.id }) }),
+      (job) => processAudit(job.data, { ...deps, runAudit: auditWithRisks, config, logger: logger.child({ queue: 'audit', jobId: job.id }) }),
       { connection, prefix, concurrency: deps.auditConcurrency ?? 2 },
     ),
     createRemediationWorker({ config, slack: deps.slack, proposals: deps.proposals, trail: deps.trail, redis: connection, connection, sagemakerFor: sagemakerClients(config, defaultClientFactory({ maxAttempts: config.maxAttempts })), logger: logger.child({ queue: 'remediation' }) }) as unknown as Worker,
   ];
+  // Digest, accepted-risk expiry and Security Hub sync (workers/digest.ts); upserts the daily digest scheduler.
+  const digest = await startDigestWorker(config, { connection, slack: deps.slack, trail: deps.trail, runAudit: deps.runAudit, logger: logger.child({ queue: 'digest' }) });
+  workers.push(digest.worker);
 
   for (const w of workers) {
     w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
@@ -68,6 +75,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Ru
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
+      await digest.close();
     },
   };
 }
