@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebClient } from '@slack/web-api';
+import { Queue, QueueEvents, type Job } from 'bullmq';
+import { pino } from 'pino';
+import type { Redis } from 'ioredis';
+import { runAudit } from '../../src/audit/engine.js';
+import { loadConfig, type Config } from '../../src/config.js';
+import { parseCsv } from '../../src/digest/csv.js';
+import { DIGEST_JOB, DIGEST_SCHEDULER_ID, type DigestQueueData } from '../../src/digest/queue.js';
+import { QUEUE_NAMES } from '../../src/queue/names.js';
+import { AuditTrail } from '../../src/remediation/trail.js';
+import { createDigestWorker, digestProcessor, startDigestWorker, type DigestWorkerDeps } from '../../workers/digest.js';
+import { factoryFor, useFakeCredentials, createNotebook } from '../audit/standin-helpers.js';
+import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
+import { SlackStandin } from '../support/slack-standin/index.js';
+import { deletePrefix, testRedis, uniquePrefix, REDIS_URL } from '../queue/redis.js';
+
+useFakeCredentials();
+const A = '111111111111';
+const CHANNEL = 'C0DIGEST';
+
+interface Ctx {
+  aws: AwsStandin;
+  slack: SlackStandin;
+  config: Config;
+  redis: Redis[];
+  closers: (() => Promise<unknown>)[];
+  prefix: string;
+}
+let ctx: Ctx | undefined;
+
+afterEach(async () => {
+  if (!ctx) return;
+  for (const c of ctx.closers.reverse()) await c().catch(() => undefined);
+  const r = testRedis();
+  await deletePrefix(r, ctx.prefix);
+  await r.quit();
+  await Promise.all(ctx.redis.map((r) => r.quit().catch(() => undefined)));
+  await ctx.aws.close();
+  await ctx.slack.close();
+  ctx = undefined;
+});
+
+async function setup(env: Record<string, string> = {}): Promise<Ctx> {
+  const aws = await startAwsStandin();
+  const slack = await SlackStandin.start({ channels: [CHANNEL] });
+  const prefix = uniquePrefix('digest');
+  const config = loadConfig({
+    SLACK_BOT_TOKEN: slack.botToken,
+    SLACK_SIGNING_SECRET: 'test-signing-secret-0123456789',
+    SLACK_API_URL: slack.apiUrl,
+    REDIS_URL,
+    QUEUE_PREFIX: prefix,
+    AUDIT_REGIONS: 'us-east-1,eu-west-1',
+    AUDIT_ACCOUNTS: A,
+    DIGEST_CHANNEL: CHANNEL,
+    DIGEST_CRON: '0 9 * * *',
+    DIGEST_TZ: 'Europe/Berlin',
+    LOG_LEVEL: 'silent',
+    ...env,
+  });
+  ctx = { aws, slack, config, redis: [], closers: [], prefix };
+  return ctx;
+}
+
+function deps(c: Ctx, now?: () => Date): DigestWorkerDeps {
+  const connection = testRedis();
+  c.redis.push(connection);
+  return {
+    connection,
+    slack: new WebClient(c.config.app.slack.botToken, { slackApiUrl: c.slack.apiUrl, retryConfig: { retries: 0 } }),
+    trail: new AuditTrail(connection, c.prefix),
+    runAudit: (scope) => runAudit(scope, { config: c.config, clientFactory: factoryFor(c.aws) }),
+    logger: pino({ level: 'silent' }),
+    ...(now ? { now } : {}),
+  };
+}
+
+const topLevel = (s: SlackStandin) => s.messages(CHANNEL).filter((m) => !m.threadTs);
+
+describe('digest worker', () => {
+  it('two workers, one schedule tick → one digest, with CSV and chart in its thread; a retried tick posts nothing', async () => {
+    const c = await setup();
+    for (let i = 0; i < 6; i++) createNotebook(c.aws, A, i < 4 ? 'us-east-1' : 'eu-west-1', `nb-${i}`, { DirectInternetAccess: 'Enabled', RootAccess: 'Enabled' });
+    const first = await startDigestWorker(c.config, deps(c));
+    c.closers.push(() => first.close());
+    expect(first.scheduled).toBe(true);
+    const second = createDigestWorker(c.config, deps(c));
+    c.closers.push(() => second.close());
+    // Booting again upserts the same scheduler: still one.
+    const again = await startDigestWorker(c.config, deps(c));
+    c.closers.push(() => again.close());
+
+    const conn = testRedis();
+    c.redis.push(conn);
+    const queue = new Queue<DigestQueueData>(QUEUE_NAMES.digest, { connection: conn, prefix: c.prefix });
+    c.closers.push(() => queue.close());
+    const schedulers = await queue.getJobSchedulers();
+    expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual(
+      expect.arrayContaining([[DIGEST_SCHEDULER_ID, '0 9 * * *', 'Europe/Berlin']]),
+    );
+    const delayed = (await queue.getDelayed()).filter((j) => j.name === DIGEST_JOB);
+    expect(delayed).toHaveLength(1);
+    const tickJob = delayed[0]!;
+    expect(tickJob.id).toMatch(/^repeat:daily-digest:\d+$/);
+
+    // The tick arrives now.
+    const events = new QueueEvents(QUEUE_NAMES.digest, { connection: conn.duplicate(), prefix: c.prefix });
+    c.closers.push(() => events.close());
+    await events.waitUntilReady();
+    await tickJob.promote();
+    await tickJob.waitUntilFinished(events, 30_000);
+
+    await c.slack.waitFor(() => [...c.slack.files.values()].filter((f) => f.completed).length === 2, 20_000);
+    const posts = topLevel(c.slack);
+    expect(posts).toHaveLength(1);
+    const digest = posts[0]!;
+    expect(digest.text).toContain('SageMaker digest');
+    const files = [...c.slack.files.values()];
+    expect(files.every((f) => f.channelId === CHANNEL && f.threadTs === digest.ts)).toBe(true);
+    const csv = files.find((f) => f.filename.endsWith('.csv'))!;
+    const png = files.find((f) => f.filename.endsWith('.png'))!;
+    expect(png.bytes.subarray(1, 4).toString()).toBe('PNG');
+    const rows = parseCsv(csv.bytes.toString('utf8'));
+    const failing = Number(/(\d+) failing/.exec(digest.text ?? '')![1]);
+    expect(failing).toBeGreaterThan(0);
+    expect(rows.length - 1).toBe(failing);
+
+    // The same tick again (a retry, or a second job for it): SET NX refuses, nothing is posted.
+    const proc = digestProcessor(c.config, deps(c));
+    const out = await proc({ id: tickJob.id, name: DIGEST_JOB, data: {}, opts: {} } as unknown as Job<DigestQueueData>);
+    expect(out).toMatchObject({ posted: false, skipped: 'tick-already-claimed' });
+    expect(topLevel(c.slack)).toHaveLength(1);
+    expect(c.slack.callsTo('chat.postMessage').filter((call) => !call.args.thread_ts)).toHaveLength(1);
+  });
+
+  it('on demand: new and fixed across two digests with a restart between; an unreadable region is not "fixed"', async () => {
+    const c = await setup();
+    createNotebook(c.aws, A, 'us-east-1', 'east-open', { DirectInternetAccess: 'Enabled' });
+    createNotebook(c.aws, A, 'us-east-1', 'east-fixed', { DirectInternetAccess: 'Enabled' });
+    createNotebook(c.aws, A, 'eu-west-1', 'west-hidden', { DirectInternetAccess: 'Enabled' });
+    let now = new Date('2026-11-25T08:00:00Z');
+    const day1 = digestProcessor(c.config, deps(c, () => now));
+    const r1 = await day1({ id: 'manual-1', name: DIGEST_JOB, data: { requestedBy: 'U0ASKER', channelId: CHANNEL }, opts: {} } as unknown as Job<DigestQueueData>);
+    expect(r1).toMatchObject({ posted: true, newCount: 0, fixedCount: 0 });
+
+    // Between digests: one fix, one new failure, and eu-west-1 becomes unreadable.
+    c.aws.setTransitionDelay(0);
+    c.aws.invoke('StopNotebookInstance', { NotebookInstanceName: 'east-fixed' }, { accountId: A, region: 'us-east-1' });
+    await new Promise((r) => setTimeout(r, 20));
+    c.aws.invoke('DeleteNotebookInstance', { NotebookInstanceName: 'east-fixed' }, { accountId: A, region: 'us-east-1' });
+    await new Promise((r) => setTimeout(r, 20));
+    createNotebook(c.aws, A, 'us-east-1', 'east-new', { DirectInternetAccess: 'Enabled' });
+    c.aws.region(A, 'eu-west-1').accessDenied = true;
+
+    now = new Date('2026-11-26T08:00:00Z');
+    // Restart: new connection, new processor and stores.
+    const day2 = digestProcessor(c.config, deps(c, () => now));
+    const r2 = await day2({ id: 'manual-2', name: DIGEST_JOB, data: { channelId: CHANNEL }, opts: {} } as unknown as Job<DigestQueueData>);
+    expect(r2).toMatchObject({ posted: true });
+    const second = topLevel(c.slack)[1]!;
+    const text = JSON.stringify(second.blocks);
+    const section = (title: string) => (second.blocks ?? []).map((b) => JSON.stringify(b)).find((b) => b.includes(title)) ?? '';
+    expect(section('New since last digest')).toContain('east-new');
+    expect(section('New since last digest')).not.toContain('east-open');
+    expect(section('Fixed since last digest')).toContain('east-fixed');
+    expect(section('Fixed since last digest')).not.toContain('west-hidden');
+    expect(section('Could not be read')).toContain('eu-west-1');
+    expect(text).not.toContain('U0ASKER');
+    expect(JSON.stringify(topLevel(c.slack)[0]!.blocks)).toContain('<@U0ASKER>');
+  });
+});
