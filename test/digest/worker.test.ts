@@ -9,6 +9,7 @@ import { parseCsv } from '../../src/digest/csv.js';
 import { DIGEST_JOB, DIGEST_SCHEDULER_ID, type DigestQueueData } from '../../src/digest/queue.js';
 import { QUEUE_NAMES } from '../../src/queue/names.js';
 import { AuditTrail } from '../../src/remediation/trail.js';
+import { RiskStore } from '../../src/risks/store.js';
 import { createDigestWorker, digestProcessor, startDigestWorker, type DigestWorkerDeps } from '../../workers/digest.js';
 import { factoryFor, useFakeCredentials, createNotebook } from '../audit/standin-helpers.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
@@ -168,5 +169,41 @@ describe('digest worker', () => {
     expect(section('Could not be read')).toContain('eu-west-1');
     expect(text).not.toContain('U0ASKER');
     expect(JSON.stringify(topLevel(c.slack)[0]!.blocks)).toContain('<@U0ASKER>');
+  });
+
+  it('an accepted risk is SUPPRESSED in the digest, and after its expiry (controlled clock) FAILED again and reported as expired', async () => {
+    const c = await setup();
+    createNotebook(c.aws, A, 'us-east-1', 'accepted-nb', { DirectInternetAccess: 'Enabled' });
+    const d = deps(c);
+    const risks = new RiskStore(d.connection, c.prefix, d.trail);
+    const arn = c.aws.arn('notebook-instance', A, 'us-east-1', 'accepted-nb');
+    await risks.accept(
+      { target: { controlId: 'SageMaker.1', accountId: A, region: 'us-east-1', resourceArn: arn, resourceName: 'accepted-nb' }, scope: 'resource', reason: 'lab notebook', expiresAt: '2026-11-27T00:00:00.000Z', acceptedBy: 'U0APPROVER' },
+      new Date('2026-11-20T00:00:00Z'),
+    );
+    let now = new Date('2026-11-26T08:00:00Z');
+    const proc = digestProcessor(c.config, { ...d, now: () => now });
+    const run = (id: string) => proc({ id, name: DIGEST_JOB, data: { channelId: CHANNEL }, opts: {} } as unknown as Job<DigestQueueData>);
+    await run('m1');
+    const csvOf = (i: number) => {
+      const files = [...c.slack.files.values()].filter((f) => f.filename.endsWith('.csv'));
+      return parseCsv(files[i]!.bytes.toString('utf8'));
+    };
+    await c.slack.waitFor(() => [...c.slack.files.values()].filter((f) => f.completed).length === 2, 10_000);
+    const row1 = csvOf(0).find((r) => r[6] === 'accepted-nb' && r[2] === 'SageMaker.1')!;
+    expect([row1[0], row1[12], row1[14]]).toEqual(['SUPPRESSED', 'U0APPROVER', 'lab notebook']);
+    expect(JSON.stringify(topLevel(c.slack)[0]!.blocks)).toMatch(/1 expiring within 7 days/);
+
+    now = new Date('2026-11-27T08:00:00Z');
+    await run('m2');
+    await c.slack.waitFor(() => [...c.slack.files.values()].filter((f) => f.completed).length === 4, 10_000);
+    const row2 = csvOf(1).find((r) => r[6] === 'accepted-nb' && r[2] === 'SageMaker.1')!;
+    expect(row2[0]).toBe('FAILED');
+    const blocks = JSON.stringify(topLevel(c.slack)[1]!.blocks);
+    expect(blocks).toContain('1 expired since the last digest');
+    expect(blocks).toContain('expired 2026-11-27');
+    // Not "new": it was open (accepted) at the previous digest.
+    expect((blocks.match(/New since last digest \((\d+)\)/) ?? [])[1]).toBe('0');
+    expect((await d.trail.history()).map((e) => e.type)).toEqual(['risk-expired', 'risk-accepted']);
   });
 });

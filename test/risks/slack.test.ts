@@ -3,7 +3,8 @@ import { DigestStateStore } from '../../src/digest/state.js';
 import { RiskStore } from '../../src/risks/store.js';
 import { DIGEST_ACTION_IDS } from '../../src/slack/blocks/digest.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
-import { RISK_ACTION_IDS, RISK_VIEW_CALLBACK_ID, acceptRiskValue } from '../../src/slack/views/accept-risk.js';
+import { RISK_ACTION_IDS, RISK_VIEW_CALLBACK_ID, acceptRiskValue, parseAcceptRiskValue } from '../../src/slack/views/accept-risk.js';
+import { proposalBlocks } from '../../src/slack/blocks/proposal.js';
 import { APPROVER, CHANNEL, OUTSIDER, SIGNING_SECRET, everyPostedString, startHarness, type Harness } from '../slack/harness.js';
 import { blockActionsBody, postSigned } from '../support/slack-standin/index.js';
 import { result } from '../digest/fixtures.js';
@@ -109,6 +110,25 @@ describe('Accept risk, exceptions and Revoke through the real Bolt receiver', ()
     expect((await risks.get(active[0]!.id))?.status).toBe('revoked');
     const trail = await h.services.web.trail.history();
     expect(trail.map((e) => e.type)).toEqual(['risk-revoked', 'refused', 'risk-accepted', 'refused']);
+  });
+
+  it('the Accept risk button on a pending proposal opens the modal for that proposal’s finding', async () => {
+    h = await startHarness();
+    const parent = h.standin.addUserMessage(CHANNEL, 'the audit');
+    const proposal = { id: 'pacceptrisk1', createdAt: new Date().toISOString(), auditId: 'a1', requestedBy: 'U0REQUESTER', result: { ...nb, remediation: nb.remediation! }, fingerprint: '', slack: { channelId: CHANNEL, threadTs: parent.ts } };
+    await h.services.web.proposals.create(proposal);
+    const blocks = proposalBlocks(proposal, { status: 'pending', updatedAt: new Date().toISOString() });
+    const accessory = blocks.map((b) => (b.type === 'section' ? b.accessory : undefined)).find((a) => a && 'action_id' in a && a.action_id === RISK_ACTION_IDS.accept);
+    expect(accessory && 'value' in accessory ? parseAcceptRiskValue(accessory.value) : null).toEqual({ proposalId: 'pacceptrisk1' });
+    expect(JSON.stringify(proposalBlocks(proposal, { status: 'denied', updatedAt: new Date().toISOString() }))).not.toContain(RISK_ACTION_IDS.accept);
+
+    await click(h, RISK_ACTION_IDS.accept, acceptRiskValue({ proposalId: 'pacceptrisk1' }), APPROVER);
+    await h.standin.waitFor(() => h!.standin.callsTo('views.open').length === 1, 5000);
+    const view = h.standin.callsTo('views.open')[0]!.args.view as { private_metadata: string };
+    expect(JSON.parse(view.private_metadata)).toEqual({ target, channelId: CHANNEL, threadTs: parent.ts });
+    await submit(h, APPROVER, view as never, { reason: 'accepted from the proposal', date: day(5), scope: 'control-in-account' });
+    await h.standin.waitFor(() => h!.standin.thread(CHANNEL, parent.ts).length === 1, 5000);
+    expect(h.standin.thread(CHANNEL, parent.ts)[0]!.text).toContain('for every resource in account');
   });
 
   it('Propose fix on a digest item posts one proposal in the digest thread', async () => {

@@ -3,6 +3,7 @@ import { ACTION_IDS, BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { chunkLines, mention, plainSafe, safe, safeWithCode, slackTime } from '../format.js';
 import type { KnownBlock } from './types.js';
+import { acceptRiskButton } from '../views/accept-risk.js';
 
 /**
  * One proposal = one thread message. The same pure builder renders the first post (pending, with buttons) and
@@ -76,7 +77,13 @@ export function proposalBlocks(proposal: Proposal, state: ProposalState): KnownB
     state.status === 'pending' && plan.kind === 'manual'
       ? ':clipboard: No automatic fix: follow the guided steps, then run the audit again to confirm'
       : STATUS_LINE[state.status](state);
-  blocks.push(section(id('status'), `${statusLine}${state.note ? `\n${safe(state.note, 300)}` : ''}`));
+  const statusText = `${statusLine}${state.note ? `\n${safe(state.note, 300)}` : ''}`;
+  // While pending, an approver may accept the risk instead of fixing it (src/slack/actions/risks.ts).
+  blocks.push(
+    state.status === 'pending'
+      ? { type: 'section', block_id: id('status'), text: { type: 'mrkdwn', text: truncate(statusText, LIMITS.sectionText) }, accessory: acceptRiskButton({ proposalId: proposal.id }) }
+      : section(id('status'), statusText),
+  );
 
   if (state.status === 'pending' && plan.kind !== 'manual') {
     blocks.push({

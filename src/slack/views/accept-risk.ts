@@ -39,6 +39,11 @@ export function acceptRiskValue(source: RiskTarget | { proposalId: string }): st
   return JSON.stringify(value);
 }
 
+/** The "Accept risk" button, for a section accessory or an actions block. */
+export function acceptRiskButton(source: RiskTarget | { proposalId: string }) {
+  return { type: 'button' as const, action_id: RISK_ACTION_IDS.accept, text: { type: 'plain_text' as const, text: 'Accept risk' }, value: acceptRiskValue(source) };
+}
+
 export function parseAcceptRiskValue(value: string | undefined): { target: RiskTarget } | { proposalId: string } | null {
   if (!value) return null;
   try {
