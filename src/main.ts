@@ -1,4 +1,5 @@
 import { pathToFileURL } from 'node:url';
+import { isMainThread, Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
 import { createApp, createServices, type SlackApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -8,10 +9,46 @@ import { startWorkers, type RunningWorkers } from '../workers/index.js';
 /**
  * Process entry: `npm start` runs the web side and the workers in one process; `npm run start:web` and
  * `npm run start:workers` run one side each. The environment is read here, once, and nowhere else.
+ *
+ * In `npm start` the workers run in a worker thread of the same process (workers/thread.ts): an audit of a large
+ * fleet keeps an event loop busy parsing AWS responses, and the web side must still acknowledge Slack within 3 s.
  */
 export interface EntryOptions {
   web: boolean;
   workers: boolean;
+  /** With both sides: run the workers on this thread's event loop instead of a worker thread. */
+  sameThread?: boolean;
+}
+
+/** Starts workers/thread.ts in a worker thread; resolves once its workers are up. */
+function startWorkersThread(env: Record<string, string | undefined>, logger: Logger, onExit: (code: number) => void): Promise<{ stop(): Promise<void> }> {
+  const worker = new Worker(new URL('../workers/thread-boot.mjs', import.meta.url), {
+    workerData: { entry: new URL('../workers/thread.ts', import.meta.url).href, env: { ...env } },
+  });
+  let stopping = false;
+  worker.on('error', (err) => logger.fatal({ err }, 'workers thread crashed'));
+  worker.on('exit', (code) => {
+    if (!stopping) onExit(code === 0 ? 1 : code);
+  });
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { type?: string }): void => {
+      if (m.type !== 'ready') return;
+      worker.off('message', onMessage);
+      resolve({
+        stop: () =>
+          new Promise<void>((done) => {
+            stopping = true;
+            worker.once('exit', () => done());
+            worker.on('message', (x: { type?: string }) => {
+              if (x.type === 'stopped') void worker.terminate();
+            });
+            worker.postMessage({ type: 'shutdown' });
+          }),
+      });
+    };
+    worker.on('message', onMessage);
+    worker.once('exit', (code) => reject(new Error(`workers thread exited with code ${code} before it was ready`)));
+  });
 }
 
 export interface Running {
@@ -44,6 +81,22 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
     logger.error({ err: reason }, 'unhandled rejection');
   });
 
+  // `npm start`: web here, workers in their own thread (same process, separate event loop).
+  const workersInThread = options.web && options.workers && !options.sameThread && isMainThread;
+  let workersThread: { stop(): Promise<void> } | undefined;
+  if (workersInThread) {
+    try {
+      workersThread = await startWorkersThread(env, logger, (code) => {
+        logger.fatal({ code }, 'workers thread stopped unexpectedly; exiting so the supervisor restarts the process');
+        process.exit(code);
+      });
+      logger.info('workers started in their own thread');
+    } catch (err) {
+      logger.fatal({ err }, 'could not start the workers');
+      process.exit(1);
+    }
+  }
+
   const services = createServices(config, logger);
   try {
     await services.ready();
@@ -56,7 +109,7 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
   let workers: RunningWorkers | undefined;
   let port: number | undefined;
 
-  if (options.workers) {
+  if (options.workers && !workersInThread) {
     workers = await startWorkers(config, {
       connection: services.workerRedis,
       slack: services.slack,
@@ -79,7 +132,7 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
     });
     port = await slackApp.start();
     logger.info({ port, socketMode: config.app.slack.appToken !== undefined }, 'Slack app started');
-    if (!options.workers) {
+    if (!options.workers || workersInThread) {
       await services.producers
         .requeueApproved(services.web.proposals, { dryRun: config.app.remediation.mode === 'dry-run' })
         .catch((err: unknown) => logger.warn({ err }, 'requeue of approved proposals failed'));
@@ -92,12 +145,14 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
       logger.info({ signal }, 'shutting down');
       await slackApp?.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the Slack app'));
       await workers?.close().catch((err: unknown) => logger.warn({ err }, 'closing workers'));
+      await workersThread?.stop().catch((err: unknown) => logger.warn({ err }, 'stopping the workers thread'));
       await services.close();
       logger.info('stopped');
     })();
     return stopping;
   };
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // Signals reach the main thread only; a workers thread is stopped by its parent (workers/thread.ts).
+  for (const signal of isMainThread ? (['SIGINT', 'SIGTERM'] as const) : []) {
     process.once(signal, () => {
       // A second signal while workers finish their jobs forces the exit.
       process.once(signal, () => process.exit(1));

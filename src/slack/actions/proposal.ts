@@ -8,6 +8,7 @@ import type { AuditTrail } from '../../remediation/trail.js';
 import type { ApproverCheck } from '../approvers.js';
 import { proposalMessage } from '../blocks/proposal.js';
 import { mention, slackTime } from '../format.js';
+import { afterAck } from '../commands/audit.js';
 import { ACTION_IDS } from '../ids.js';
 import { code } from '../mrkdwn.js';
 
@@ -108,10 +109,12 @@ export function registerProposalActions(app: App, deps: ProposalActionDeps): voi
 
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, async ({ ack, body, action, client }) => {
     await ack();
+    await afterAck();
     await decide('approve', body, action, client);
   });
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.deny, async ({ ack, body, action, client }) => {
     await ack();
+    await afterAck();
     await decide('deny', body, action, client);
   });
 }

@@ -33,6 +33,9 @@ export interface AuditCommandDeps {
   logger: Logger;
 }
 
+/** Lets other requests on this event loop get their acknowledgements out before this one's work goes on. */
+export const afterAck = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 const ephemeral = (text: string) => ({ response_type: 'ephemeral' as const, text: truncate(text, 3900) });
 
 /** The audit id: a hash of the signed request (so a replay maps to the same id), or of the payload in Socket Mode. */
@@ -53,6 +56,7 @@ function historyLine(e: RecordedTrailEvent): string {
 export function registerAuditCommand(app: App, deps: AuditCommandDeps): void {
   app.command(COMMAND, async ({ command, ack, respond, client, context }) => {
     await ack();
+    await afterAck();
     const parsed = parseCommand(command.text ?? '', deps.defaults);
 
     switch (parsed.kind) {

@@ -1,0 +1,76 @@
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from '../queue/redis.js';
+import { postSigned, SlackStandin, slashCommandBody } from '../support/slack-standin/index.js';
+
+/** `src/main.ts` as a child process, as `npm start` runs it: web here, workers in their own thread. */
+const redis = testRedis();
+const prefixes: string[] = [];
+afterAll(async () => {
+  for (const p of prefixes) await deletePrefix(redis, p);
+  await redis.quit();
+});
+
+function start(env: Record<string, string>) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (output += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, exited, output: () => output };
+}
+
+describe('entry point', () => {
+  it('a configuration error prints one line per variable and exits 2', async () => {
+    const p = start({ SLACK_BOT_TOKEN: 'not-a-bot-token', PORT: 'eighty' });
+    expect(await p.exited).toBe(2);
+    expect(p.output()).toContain('SLACK_BOT_TOKEN must be a bot token');
+    expect(p.output()).toContain('SLACK_SIGNING_SECRET is required');
+    expect(p.output()).toContain('PORT');
+  });
+
+  it('serves /healthz and a signed command, posts the outcome, and stops cleanly on SIGTERM', async () => {
+    const standin = await SlackStandin.start();
+    const prefix = uniquePrefix('main');
+    prefixes.push(prefix);
+    const port = 20000 + Math.floor(Math.random() * 30000);
+    const p = start({
+      SLACK_BOT_TOKEN: standin.botToken,
+      SLACK_SIGNING_SECRET: 'main-test-secret',
+      SLACK_API_URL: standin.apiUrl,
+      PORT: String(port),
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      AUDIT_REGIONS: 'us-east-1',
+      AUDIT_ACCOUNTS: '111111111111',
+      AWS_MAX_ATTEMPTS: '1',
+      // No credentials and an endpoint nobody listens on: the audit fails fast, and says so in Slack.
+      AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+      AWS_EC2_METADATA_DISABLED: 'true',
+      LOG_LEVEL: 'info',
+    });
+    try {
+      let status = 0;
+      for (let i = 0; i < 150 && status !== 200; i++) {
+        status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+        if (status !== 200) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(status).toBe(200);
+      const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, 'main-test-secret', slashCommandBody({ text: 'control=SageMaker.3', responseUrl: standin.responseUrl('main') }));
+      expect(res.status).toBe(200);
+      await standin.waitFor(() => standin.messages('C0AUDIT').some((m) => m.history.length > 0), 20_000);
+      const [message] = standin.messages('C0AUDIT');
+      expect(message!.history[0]!.text).toContain('Auditing');
+      expect(message!.text).not.toContain('Auditing');
+      expect(p.output()).toContain('workers started in their own thread');
+    } finally {
+      p.child.kill('SIGTERM');
+      expect(await p.exited).toBe(0);
+      expect(p.output()).toContain('"msg":"stopped"');
+      await standin.close();
+    }
+  });
+});
