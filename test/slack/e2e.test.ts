@@ -34,7 +34,9 @@ function pendingProposal(index: number): { id: string; ts: string } {
 
 beforeAll(async () => {
   useFakeCredentials();
-  aws = await startAwsStandin({ defaultAccountId: ACCOUNT });
+  aws = await startAwsStandin({ defaultAccountId: ACCOUNT, transitionDelayMs: 10 });
+  // The remediation worker (registered in startWorkers) builds its clients from the environment: point it here too.
+  process.env.AWS_ENDPOINT_URL = aws.url;
   // Failing notebooks: root access on, direct internet access on, no KMS key.
   for (const name of ['nb-open-1', 'nb-open-2', 'nb-open-3', 'nb-open-4']) createNotebook(aws, ACCOUNT, 'us-east-1', name, { RootAccess: 'Enabled', DirectInternetAccess: 'Enabled' });
   // A hostile name can only come from Security Hub (SageMaker validates names): a finding for "<!channel>".
@@ -52,6 +54,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h?.close();
   await aws?.close();
+  delete process.env.AWS_ENDPOINT_URL;
 });
 
 describe('slash command to approved remediation', () => {

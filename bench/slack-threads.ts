@@ -1,0 +1,64 @@
+/**
+ * Worker-thread side of bench/slack.bench.ts, so the load generator and the AWS stand-in do not share the event loop
+ * of the app being measured (in production they are other machines).
+ *   role 'aws':  starts the AWS stand-in, seeds the fleet, answers { url, resources }.
+ *   role 'load': on each { url, secret, count, text, channel, responseUrl } message, sends `count` concurrent signed
+ *                slash commands and answers { latencies, statuses }.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { startAwsStandin } from '../test/support/aws-standin/index.js';
+import { seedFleet } from '../test/support/fleet.js';
+import { postSigned, slashCommandBody } from '../test/support/slack-standin/index.js';
+
+const port = parentPort!;
+const data = workerData as { role: 'aws' | 'load' | 'workers'; accounts?: string[]; regions?: string[]; resources?: number; latencyMs?: number; env?: Record<string, string>; awsUrl?: string };
+
+if (data.role === 'workers') {
+  // The workers in their own thread, as src/main.ts runs them for `npm start`.
+  const { pino } = await import('pino');
+  const { createServices } = await import('../src/app.js');
+  const { defaultClientFactory } = await import('../src/aws/clients.js');
+  const { loadConfig } = await import('../src/config.js');
+  const { CONTROL_IDS } = await import('../src/controls/index.js');
+  const { startWorkers } = await import('../workers/index.js');
+  const config = loadConfig(data.env!);
+  const logger = pino({ level: 'silent' });
+  const services = createServices(config, logger, { auditDeps: { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: data.awsUrl! }) } });
+  await services.ready();
+  const workers = await startWorkers(config, {
+    connection: services.workerRedis,
+    slack: services.slack,
+    proposals: services.worker.proposals,
+    trail: services.worker.trail,
+    producers: services.producers,
+    logger,
+    runAudit: services.runAudit,
+    totalControls: CONTROL_IDS.length,
+  });
+  port.postMessage({ ready: true });
+  port.on('message', async (m: { type: string }) => {
+    if (m.type === 'close') {
+      await workers.close();
+      await services.close();
+      port.postMessage({ closed: true });
+    }
+  });
+} else if (data.role === 'aws') {
+  const aws = await startAwsStandin({ transitionDelayMs: 0, seed: 7, latencyMs: data.latencyMs ?? 20 });
+  const fleet = seedFleet(aws, { accounts: data.accounts!, regions: data.regions!, resourcesTotal: data.resources!, seed: 42 });
+  port.postMessage({ url: aws.url, resources: fleet.resources.length });
+  port.on('message', async (m: { type: string }) => {
+    if (m.type === 'close') {
+      await aws.close();
+      port.postMessage({ closed: true });
+    }
+  });
+} else {
+  let seq = 0;
+  port.on('message', async (m: { url: string; secret: string; count: number; text: string; channel: string; responseUrl: string }) => {
+    // Bodies signed up front: only the request itself is timed.
+    const bodies = Array.from({ length: m.count }, () => slashCommandBody({ text: m.text, userId: `U0LOAD${++seq}`, channelId: m.channel, responseUrl: `${m.responseUrl}-${seq}` }));
+    const results = await Promise.all(bodies.map((b) => postSigned(m.url, m.secret, b)));
+    port.postMessage({ latencies: results.map((r) => r.ms), statuses: results.map((r) => r.status) });
+  });
+}
