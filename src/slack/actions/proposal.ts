@@ -11,6 +11,7 @@ import { mention, slackTime } from '../format.js';
 import { afterAck } from '../commands/audit.js';
 import { ACTION_IDS } from '../ids.js';
 import { code } from '../mrkdwn.js';
+import { tellUser } from '../ephemeral.js';
 
 /**
  * Approve / Deny. Ack first; then authorise; then one compare-and-set decides (a second click by anyone changes
@@ -34,22 +35,6 @@ const PAST: Record<ProposalState['status'], string> = {
   succeeded: 'approved and already applied',
   failed: 'approved and has run (it failed)',
 };
-
-async function tellUser(client: WebClient, body: BlockAction, text: string, logger: Logger): Promise<void> {
-  const channel = body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
-  const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
-  try {
-    if (!channel) throw new Error('no channel in the action payload');
-    await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-  } catch (err) {
-    logger.warn({ err }, 'chat.postEphemeral failed; answering through response_url');
-    await fetch(body.response_url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
-    }).catch((e: unknown) => logger.error({ err: e }, 'could not tell the user'));
-  }
-}
 
 export function registerProposalActions(app: App, deps: ProposalActionDeps): void {
   const { proposals, trail, producers, logger } = deps;

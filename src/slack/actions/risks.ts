@@ -1,5 +1,4 @@
 import type { App, BlockAction, ButtonAction, ViewSubmitAction } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../../config.js';
 import type { DigestProducer } from '../../digest/queue.js';
@@ -15,6 +14,7 @@ import { exceptionsBlocks, exceptionsText } from '../blocks/exceptions.js';
 import { proposalMessage } from '../blocks/proposal.js';
 import { mention, safe } from '../format.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
+import { channelOf, tellUser } from '../ephemeral.js';
 import {
   RISK_ACTION_IDS,
   RISK_VIEW_BLOCKS,
@@ -44,28 +44,6 @@ export interface RiskActionDeps {
   approvers: ApproverCheck;
   logger: Logger;
   now?: () => Date;
-}
-
-type Body = BlockAction;
-
-function channelOf(body: Body): string | undefined {
-  return body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
-}
-
-async function tell(client: WebClient, body: Body, text: string, logger: Logger): Promise<void> {
-  const channel = channelOf(body);
-  const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
-  try {
-    if (!channel) throw new Error('no channel in the action payload');
-    await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
-  } catch (err) {
-    logger.warn({ err }, 'chat.postEphemeral failed; answering through response_url');
-    await fetch(body.response_url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
-    }).catch((e: unknown) => logger.error({ err: e }, 'could not tell the user'));
-  }
 }
 
 /** The approver check, worded for risks (the same people who may approve fixes may accept or revoke risks). */
@@ -101,13 +79,13 @@ export function registerRiskActions(app: App, deps: RiskActionDeps): void {
       }
     } else if (parsed) target = parsed.target;
     if (!target) {
-      await tell(client, body, ':warning: I cannot tell which finding this button was for (the proposal may have expired).', logger);
+      await tellUser(client, body, ':warning: I cannot tell which finding this button was for (the proposal may have expired).', logger);
       return;
     }
     const allowed = await mayDecideRisks(deps.approvers, body.user.id);
     if (!allowed.allowed) {
       await trail.record({ type: 'refused', actor: body.user.id, ...target, detail: `accept risk: ${allowed.reason}` });
-      await tell(client, body, `:no_entry: ${allowed.reason}`, logger);
+      await tellUser(client, body, `:no_entry: ${allowed.reason}`, logger);
       return;
     }
     const meta: AcceptRiskMetadata = { target, ...(channelId ? { channelId } : {}), ...(threadTs ? { threadTs } : {}) };
@@ -155,7 +133,7 @@ export function registerRiskActions(app: App, deps: RiskActionDeps): void {
     const allowed = await mayDecideRisks(deps.approvers, body.user.id);
     if (!allowed.allowed) {
       await trail.record({ type: 'refused', actor: body.user.id, detail: `revoke risk ${action.value ?? ''}: ${allowed.reason}` });
-      await tell(client, body, `:no_entry: ${allowed.reason}`, logger);
+      await tellUser(client, body, `:no_entry: ${allowed.reason}`, logger);
       return;
     }
     const revoked = await risks.revoke(action.value ?? '', body.user.id, now());
@@ -166,7 +144,7 @@ export function registerRiskActions(app: App, deps: RiskActionDeps): void {
     await respond({ replace_original: true, text: exceptionsText(active), blocks: exceptionsBlocks(active, { canRevoke: true }) }).catch((err: unknown) =>
       logger.warn({ err }, 'could not refresh the exceptions list'),
     );
-    await tell(
+    await tellUser(
       client,
       body,
       revoked ? `:wastebasket: Revoked: ${describeTarget(revoked)}. It counts as failing again from the next audit.` : ':information_source: That accepted risk had already ended. Nothing changed.',
@@ -179,13 +157,13 @@ export function registerRiskActions(app: App, deps: RiskActionDeps): void {
     const ref = parseDigestItemValue(action.value);
     const item = ref ? await deps.digestState.getItem(ref.runId, ref.index) : null;
     if (!ref || !item || !item.result.remediation) {
-      await tell(client, body, ':warning: This digest item is too old to propose a fix from (kept 7 days). Run `/sagemaker-audit` for a fresh proposal.', logger);
+      await tellUser(client, body, ':warning: This digest item is too old to propose a fix from (kept 7 days). Run `/sagemaker-audit` for a fresh proposal.', logger);
       return;
     }
     const id = newProposalId();
     const existing = await deps.digestState.claimProposal(ref.runId, ref.index, id);
     if (existing) {
-      await tell(client, body, `:information_source: A fix for this item was already proposed in the thread (proposal ${code(existing)}).`, logger);
+      await tellUser(client, body, `:information_source: A fix for this item was already proposed in the thread (proposal ${code(existing)}).`, logger);
       return;
     }
     const result = { ...item.result, remediation: item.result.remediation };
@@ -219,7 +197,7 @@ export function registerRiskActions(app: App, deps: RiskActionDeps): void {
     } catch (err) {
       await deps.digestState.releaseProposal(ref.runId, ref.index, id);
       logger.error({ err, proposalId: id }, 'could not propose a fix from the digest');
-      await tell(client, body, ':warning: I could not post the proposal. Try again in a moment.', logger);
+      await tellUser(client, body, ':warning: I could not post the proposal. Try again in a moment.', logger);
     }
   });
 }

@@ -1,0 +1,28 @@
+import type { BlockAction } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
+import type { Logger } from 'pino';
+
+/** The channel a block action came from: the payload's channel, or its container's. */
+export function channelOf(body: BlockAction): string | undefined {
+  return body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
+}
+
+/**
+ * Tell the clicking user something only they see: an ephemeral message (in the message's thread, when it has one);
+ * if Slack refuses it (no channel, bot not in the channel, …), through the action's response_url instead.
+ */
+export async function tellUser(client: WebClient, body: BlockAction, text: string, logger: Logger): Promise<void> {
+  const channel = channelOf(body);
+  const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
+  try {
+    if (!channel) throw new Error('no channel in the action payload');
+    await client.chat.postEphemeral({ channel, user: body.user.id, text, ...(threadTs ? { thread_ts: threadTs } : {}) });
+  } catch (err) {
+    logger.warn({ err }, 'chat.postEphemeral failed; answering through response_url');
+    await fetch(body.response_url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
+    }).catch((e: unknown) => logger.error({ err: e }, 'could not tell the user'));
+  }
+}
