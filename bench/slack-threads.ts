@@ -19,22 +19,12 @@ if (data.role === 'workers') {
   const { createServices } = await import('../src/app.js');
   const { defaultClientFactory } = await import('../src/aws/clients.js');
   const { loadConfig } = await import('../src/config.js');
-  const { CONTROL_IDS } = await import('../src/controls/index.js');
-  const { startWorkers } = await import('../workers/index.js');
+  const { startWorkers, workerDepsFrom } = await import('../workers/index.js');
   const config = loadConfig(data.env!);
   const logger = pino({ level: 'silent' });
   const services = createServices(config, logger, { auditDeps: { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: data.awsUrl! }) } });
   await services.ready();
-  const workers = await startWorkers(config, {
-    connection: services.workerRedis,
-    slack: services.slack,
-    proposals: services.worker.proposals,
-    trail: services.worker.trail,
-    producers: services.producers,
-    logger,
-    runAudit: services.runAudit,
-    totalControls: CONTROL_IDS.length,
-  });
+  const workers = await startWorkers(config, workerDepsFrom(services, logger));
   port.postMessage({ ready: true });
   port.on('message', async (m: { type: string }) => {
     if (m.type === 'close') {

@@ -14,11 +14,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
-import { createApp, createServices } from '../src/app.js';
+import { createApp, createServices, webDepsFrom } from '../src/app.js';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
-import { CONTROL_IDS } from '../src/controls/index.js';
-import { startWorkers } from '../workers/index.js';
+import { startWorkers, workerDepsFrom } from '../workers/index.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../test/support/slack-standin/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -68,7 +67,7 @@ const config = loadConfig(env);
 const logger = pino({ level: 'silent' });
 const services = createServices(config, logger, { auditDeps: { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: aws.url }) } });
 await services.ready();
-const slackApp = createApp(config, { redis: services.producerRedis, producers: services.producers, proposals: services.web.proposals, trail: services.web.trail, logger, botId: slack.botId, botUserId: slack.botUserId });
+const slackApp = createApp(config, { ...webDepsFrom(services, logger), botId: slack.botId, botUserId: slack.botUserId });
 const port = await slackApp.start(0);
 const url = `http://127.0.0.1:${port}/slack/events`;
 // Workers: in their own thread (how `npm start` runs them), or with --same-thread on the web side's event loop.
@@ -76,16 +75,7 @@ const sameThread = process.argv.includes('--same-thread');
 const workersThread = sameThread ? undefined : thread({ role: 'workers', env, awsUrl: aws.url });
 if (workersThread) await next(workersThread);
 const workers = sameThread
-  ? await startWorkers(config, {
-      connection: services.workerRedis,
-      slack: services.slack,
-      proposals: services.worker.proposals,
-      trail: services.worker.trail,
-      producers: services.producers,
-      logger,
-      runAudit: services.runAudit,
-      totalControls: CONTROL_IDS.length,
-    })
+  ? await startWorkers(config, workerDepsFrom(services, logger))
   : undefined;
 console.log(`workers: ${sameThread ? 'same event loop as the web side (--same-thread)' : 'own thread (as npm start runs them)'}`);
 

@@ -128,9 +128,8 @@ async function main(): Promise<void> {
 
   const { pino } = await import('pino');
   const { loadConfig } = await import('../src/config.js');
-  const { createApp, createServices } = await import('../src/app.js');
-  const { CONTROL_IDS } = await import('../src/controls/index.js');
-  const { startWorkers } = await import('../workers/index.js');
+  const { createApp, createServices, webDepsFrom } = await import('../src/app.js');
+  const { startWorkers, workerDepsFrom } = await import('../workers/index.js');
   const { ACTION_IDS } = await import('../src/slack/ids.js');
   const { renderBlocks } = await import('../src/demo/render.js');
 
@@ -150,22 +149,9 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'error' }, pino.destination(2));
   const services = createServices(config, logger);
   await services.ready();
-  const workers = await startWorkers(config, {
-    connection: services.workerRedis,
-    slack: services.slack,
-    proposals: services.worker.proposals,
-    trail: services.worker.trail,
-    producers: services.producers,
-    logger,
-    runAudit: services.runAudit,
-    totalControls: CONTROL_IDS.length,
-  });
+  const workers = await startWorkers(config, workerDepsFrom(services, logger));
   const app = createApp(config, {
-    redis: services.producerRedis,
-    producers: services.producers,
-    proposals: services.web.proposals,
-    trail: services.web.trail,
-    logger,
+    ...webDepsFrom(services, logger),
     botId: slack.botId,
     botUserId: slack.botUserId,
   });

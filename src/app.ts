@@ -183,6 +183,11 @@ export interface Services {
   close(): Promise<void>;
 }
 
+/** The web side of `createServices` (fail-fast connection and stores, shared producers), for `createApp`. */
+export function webDepsFrom(services: Services, logger: Logger): Pick<AppDeps, 'redis' | 'producers' | 'proposals' | 'trail' | 'logger'> {
+  return { redis: services.producerRedis, producers: services.producers, proposals: services.web.proposals, trail: services.web.trail, logger };
+}
+
 export function createServices(config: Config, logger: Logger, overrides: { auditDeps?: Partial<AuditDeps>; clientOptions?: WebClientOptions } = {}): Services {
   const prefix = config.app.queuePrefix;
   const producerRedis = createRedis(config.app.redisUrl, 'producer');

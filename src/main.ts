@@ -1,10 +1,9 @@
 import { pathToFileURL } from 'node:url';
 import { isMainThread, Worker } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
-import { createApp, createServices, type SlackApp } from './app.js';
+import { createApp, createServices, webDepsFrom, type SlackApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
-import { CONTROL_IDS } from './controls/index.js';
-import { startWorkers, type RunningWorkers } from '../workers/index.js';
+import { startWorkers, workerDepsFrom, type RunningWorkers } from '../workers/index.js';
 
 /**
  * Process entry: `npm start` runs the web side and the workers in one process; `npm run start:web` and
@@ -110,26 +109,11 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
   let port: number | undefined;
 
   if (options.workers && !workersInThread) {
-    workers = await startWorkers(config, {
-      connection: services.workerRedis,
-      slack: services.slack,
-      proposals: services.worker.proposals,
-      trail: services.worker.trail,
-      producers: services.producers,
-      logger,
-      runAudit: services.runAudit,
-      totalControls: CONTROL_IDS.length,
-    });
+    workers = await startWorkers(config, workerDepsFrom(services, logger));
     logger.info('workers started');
   }
   if (options.web) {
-    slackApp = createApp(config, {
-      redis: services.producerRedis,
-      producers: services.producers,
-      proposals: services.web.proposals,
-      trail: services.web.trail,
-      logger,
-    });
+    slackApp = createApp(config, webDepsFrom(services, logger));
     port = await slackApp.start();
     logger.info({ port, socketMode: config.app.slack.appToken !== undefined }, 'Slack app started');
     if (!options.workers || workersInThread) {

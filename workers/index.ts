@@ -4,7 +4,9 @@ import { Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { AuditReport, AuditScope } from '../src/audit/report.js';
+import type { Services } from '../src/app.js';
 import type { Config } from '../src/config.js';
+import { CONTROL_IDS } from '../src/controls/index.js';
 import type { AuditJobData } from '../src/queue/jobs.js';
 import { QUEUE_NAMES } from '../src/queue/names.js';
 import { RiskStore, withAcceptedRisks } from '../src/risks/index.js';
@@ -36,6 +38,20 @@ export interface WorkerDeps {
   limits?: ThreadLimits;
   /** Audits run at once in this process. */
   auditConcurrency?: number;
+}
+
+/** The worker side of `createServices` (worker connection and stores, shared producers and Slack client), for `startWorkers`. */
+export function workerDepsFrom(services: Services, logger: Logger): WorkerDeps {
+  return {
+    connection: services.workerRedis,
+    slack: services.slack,
+    proposals: services.worker.proposals,
+    trail: services.worker.trail,
+    producers: services.producers,
+    logger,
+    runAudit: services.runAudit,
+    totalControls: CONTROL_IDS.length,
+  };
 }
 
 export interface RunningWorkers {

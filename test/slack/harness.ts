@@ -1,15 +1,14 @@
 import type { Job } from 'bullmq';
 import { pino } from 'pino';
-import { createApp, createServices, type SlackApp, type Services } from '../../src/app.js';
+import { createApp, createServices, webDepsFrom, type SlackApp, type Services } from '../../src/app.js';
 import type { AuditDeps } from '../../src/audit/engine.js';
 import type { AuditReport, AuditScope } from '../../src/audit/report.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { CONTROL_IDS } from '../../src/controls/index.js';
 import type { SubcommandHandlers } from '../../src/slack/commands/audit.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { createPacer } from '../../src/slack/pacer.js';
 import type { ThreadLimits } from '../../src/slack/blocks/audit.js';
-import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import { startWorkers, workerDepsFrom, type RunningWorkers } from '../../workers/index.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
 import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
 
@@ -75,11 +74,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const services = createServices(config, logger, { auditDeps: options.auditDeps, clientOptions: { retryConfig: { retries: 2, factor: 1, minTimeout: 50, maxTimeout: 2000 } } });
   await services.ready();
   const slackApp = createApp(config, {
-    redis: services.producerRedis,
-    producers: services.producers,
-    proposals: services.web.proposals,
-    trail: services.web.trail,
-    logger,
+    ...webDepsFrom(services, logger),
     subcommands: options.subcommands,
     clientOptions: { retryConfig: { retries: 0 } },
     ...(options.skipAuthTest === false ? {} : { botId: standin.botId, botUserId: standin.botUserId }),
@@ -90,14 +85,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const workers = options.workers
     ? await startWorkers(config, {
-        connection: services.workerRedis,
-        slack: services.slack,
-        proposals: services.worker.proposals,
-        trail: services.worker.trail,
-        producers: services.producers,
-        logger,
+        ...workerDepsFrom(services, logger),
         runAudit: options.runAudit ?? services.runAudit,
-        totalControls: CONTROL_IDS.length,
         // The stand-in does not rate limit unless told to; keep the pacer but let tests run fast.
         pacer: createPacer({ perSecond: 200, burst: 50 }),
         ...(options.limits ? { limits: options.limits } : {}),
