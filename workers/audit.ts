@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { AuditReport, AuditScope } from '../src/audit/report.js';
 import type { Config } from '../src/config.js';
 import type { AuditJobData } from '../src/queue/jobs.js';
-import { newProposalId, type Proposal, type ProposalState, type ProposalStore } from '../src/remediation/proposals.js';
+import type { ProposalStore } from '../src/remediation/proposals.js';
 import type { AuditTrail } from '../src/remediation/trail.js';
 import {
   auditFailedMessage,
@@ -15,8 +15,8 @@ import {
   type SlackMessage,
   type ThreadLimits,
 } from '../src/slack/blocks/audit.js';
-import { proposalMessage } from '../src/slack/blocks/proposal.js';
 import { createPacer, type Pacer } from '../src/slack/pacer.js';
+import { postProposal } from '../src/slack/proposals.js';
 
 /**
  * The audit processor: a plain async function. It runs the audit, turns the "⏳ Auditing…" message into the summary,
@@ -103,35 +103,19 @@ export async function processAudit(data: AuditJobData, deps: AuditWorkerDeps): P
 
   let posted = 0;
   for (const result of selection.selected) {
-    const proposal: Proposal = {
-      id: newProposalId(),
-      createdAt: now().toISOString(),
+    const proposal = await postProposal({ proposals, trail }, result, {
       auditId: data.auditId,
       requestedBy: data.requestedBy,
-      result,
-      // The engine computes configurationFingerprint(snapshot.detail, snapshot.tags) per result; the drift gate
-      // compares with it. Without one (Security Hub-only result) there is nothing to compare: empty string.
-      fingerprint: result.fingerprint ?? '',
       slack: { channelId: channel, threadTs: data.statusMessageTs },
-    };
-    // Stored before it is shown, so a click can never arrive for a proposal the store does not know.
-    await proposals.create(proposal, now());
-    const state: ProposalState = { status: 'pending', updatedAt: now().toISOString() };
-    const ts = await reply(proposalMessage(proposal, state));
-    if (!ts) continue;
-    await proposals.setMessageTs(proposal.id, ts);
-    await trail.record({
-      type: 'proposed',
       actor: 'worker',
-      proposalId: proposal.id,
-      controlId: result.controlId,
-      resourceArn: result.resourceArn,
-      resourceName: result.resourceName,
-      accountId: result.accountId,
-      region: result.region,
       detail: `audit ${data.auditId} requested by ${data.requestedBy}`,
+      now,
+      post: async (message) => {
+        const ts = await reply(message);
+        return ts ? { ts } : undefined;
+      },
     });
-    posted += 1;
+    if (proposal) posted += 1;
   }
 
   return {

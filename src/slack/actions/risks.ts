@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../../config.js';
 import type { DigestProducer } from '../../digest/queue.js';
 import type { DigestStateStore } from '../../digest/state.js';
-import { newProposalId, type Proposal, type ProposalState, type ProposalStore } from '../../remediation/proposals.js';
+import { newProposalId, type ProposalStore } from '../../remediation/proposals.js';
 import type { AuditTrail } from '../../remediation/trail.js';
 import type { RiskStore } from '../../risks/store.js';
 import type { AcceptedRiskRecord, RiskTarget } from '../../risks/types.js';
@@ -11,10 +11,10 @@ import { validateAcceptRisk } from '../../risks/validate.js';
 import type { ApproverCheck } from '../approvers.js';
 import { DIGEST_ACTION_IDS, parseDigestItemValue } from '../blocks/digest.js';
 import { exceptionsBlocks, exceptionsText } from '../blocks/exceptions.js';
-import { proposalMessage } from '../blocks/proposal.js';
 import { mention, safe } from '../format.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { channelOf, tellUser } from '../ephemeral.js';
+import { postProposal } from '../proposals.js';
 import {
   RISK_ACTION_IDS,
   RISK_VIEW_BLOCKS,
@@ -168,31 +168,16 @@ export function registerRiskActions(app: App, deps: RiskActionDeps): void {
     }
     const result = { ...item.result, remediation: item.result.remediation };
     const at = now();
-    const proposal: Proposal = {
-      id,
-      createdAt: at.toISOString(),
-      auditId: `digest-${ref.runId}`,
-      requestedBy: body.user.id,
-      result,
-      fingerprint: result.fingerprint ?? '',
-      slack: { channelId: item.channelId, threadTs: item.threadTs },
-    };
     try {
-      await proposals.create(proposal, at);
-      const state: ProposalState = { status: 'pending', updatedAt: at.toISOString() };
-      const message = proposalMessage(proposal, state);
-      const res = await client.chat.postMessage({ channel: item.channelId, thread_ts: item.threadTs, text: message.text, blocks: message.blocks });
-      if (res.ts) await proposals.setMessageTs(id, res.ts);
-      await trail.record({
-        type: 'proposed',
+      await postProposal({ proposals, trail }, result, {
+        id,
+        auditId: `digest-${ref.runId}`,
+        requestedBy: body.user.id,
+        slack: { channelId: item.channelId, threadTs: item.threadTs },
         actor: body.user.id,
-        proposalId: id,
-        controlId: result.controlId,
-        resourceArn: result.resourceArn,
-        resourceName: result.resourceName,
-        accountId: result.accountId,
-        region: result.region,
         detail: `from digest ${ref.runId}`,
+        now: () => at,
+        post: (message) => client.chat.postMessage({ channel: item.channelId, thread_ts: item.threadTs, text: message.text, blocks: message.blocks }),
       });
     } catch (err) {
       await deps.digestState.releaseProposal(ref.runId, ref.index, id);
