@@ -312,10 +312,32 @@ export async function collectInventory(target: InventoryTarget, needs: Inventory
     emit(snapshot);
   };
 
+  // Reads started ahead of the limiter, per kind. A listed item waits as a plain ref until one of these is free,
+  // instead of every item of every page holding a suspended read, its promises and closures at once: on a big
+  // account that queue was most of the audit's live heap, and V8 sizes the heap from the live set.
+  const window = Math.max(1, options.concurrency);
+
   const collectKind = async (kind: ResourceKind, need: EvidenceNeed): Promise<void> => {
     const collector = COLLECTORS[kind] as Collector<ResourceKind>;
-    const pending: Promise<void>[] = [];
     const iterator = collector.list(client)[Symbol.asyncIterator]();
+    let active = 0;
+    let wake: (() => void) | undefined;
+    let failure: { err: unknown } | undefined;
+    const waitBelow = async (n: number): Promise<void> => {
+      while (active >= n) await new Promise<void>((resolve) => (wake = resolve));
+    };
+    const start = (ref: ResourceRef): void => {
+      active++;
+      readOne(kind, need, ref).then(
+        () => undefined,
+        (err: unknown) => void (failure ??= { err }),
+      ).finally(() => {
+        active--;
+        const w = wake;
+        wake = undefined;
+        w?.();
+      });
+    };
     try {
       for (;;) {
         // Each page is one List call: it takes a slot like any other call.
@@ -329,7 +351,8 @@ export async function collectInventory(target: InventoryTarget, needs: Inventory
           if (!item.name) continue;
           const arn = item.arn ?? arnFor(kind, item.name, accountId, region);
           if (!matchesResource(options.resource, item.name, arn)) continue;
-          pending.push(readOne(kind, need, { kind, name: item.name, arn, accountId, region }));
+          await waitBelow(window);
+          start({ kind, name: item.name, arn, accountId, region });
         }
       }
     } catch (err) {
@@ -337,7 +360,8 @@ export async function collectInventory(target: InventoryTarget, needs: Inventory
       count(collector.listOperation)();
       errors.push(toReadError(err, { accountId, region, operation: collector.listOperation }));
     }
-    await Promise.all(pending);
+    await waitBelow(1);
+    if (failure) throw failure.err;
   };
 
   const kinds = RESOURCE_KINDS.filter((k) => needs[k] !== undefined);

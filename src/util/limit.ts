@@ -23,7 +23,17 @@ export function createLimit(max: number): Limit {
         } catch (err) {
           p = Promise.reject(err);
         }
-        p.then(resolve, reject).finally(next);
+        // One reaction per call (not then + finally): this runs for every AWS call of an audit.
+        p.then(
+          (value) => {
+            next();
+            resolve(value);
+          },
+          (err: unknown) => {
+            next();
+            reject(err);
+          },
+        );
       };
       if (active < max) run();
       else queue.push(run);
