@@ -4,17 +4,17 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { jobIds } from '../../src/queue/jobs.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
-import { startAwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
   REGION,
   approve,
   auditStatus,
+  closeStandins,
   createCtx,
   enqueue,
   propose,
   seedNotebook,
-  startSlack,
+  startStandins,
   startWorker,
   trailOf,
   until,
@@ -28,13 +28,9 @@ let ctx: Ctx;
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  aws = await startAwsStandin({ transitionDelayMs: 40 });
-  slack = await startSlack();
+  ({ aws, slack } = await startStandins(40));
 });
-afterAll(async () => {
-  await aws.close();
-  await slack.standin.close();
-});
+afterAll(() => closeStandins({ aws, slack }));
 afterEach(async () => {
   if (child && child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   await ctx.close();

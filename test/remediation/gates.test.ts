@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { jobIds } from '../../src/queue/jobs.js';
 import { AccountRateLimiter } from '../../workers/remediation.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
-import { startAwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
   APPROVER,
@@ -10,13 +9,15 @@ import {
   REGION,
   approve,
   auditStatus,
+  closeStandins,
   createCtx,
+  createCtxWithWorker,
   enqueue,
   propose,
+  resetAws,
   seedAppImageConfig,
   seedNotebook,
-  startSlack,
-  startWorker,
+  startStandins,
   threadTexts,
   trailOf,
   waitFinished,
@@ -28,19 +29,10 @@ let slack: Slack;
 let ctx: Ctx;
 
 beforeAll(async () => {
-  aws = await startAwsStandin({ transitionDelayMs: 40 });
-  slack = await startSlack();
+  ({ aws, slack } = await startStandins(40));
 });
-afterAll(async () => {
-  await aws.close();
-  await slack.standin.close();
-});
-beforeEach(async () => {
-  aws.state.clear();
-  aws.resetCounters();
-  aws.clearFaults();
-  aws.setTransitionDelay(40);
-});
+afterAll(() => closeStandins({ aws, slack }));
+beforeEach(() => resetAws(aws, 40));
 afterEach(async () => {
   await ctx.close();
 });
@@ -58,8 +50,7 @@ async function inService(name: string): Promise<void> {
 
 describe('safety gates', () => {
   beforeEach(async () => {
-    ctx = await createCtx(aws, slack);
-    startWorker(ctx);
+    ctx = await createCtxWithWorker(aws, slack);
   });
 
   it('drift: the resource changed since the audit → stop, failed, no change', async () => {
@@ -161,8 +152,7 @@ describe('safety gates', () => {
 
 describe('AWS errors', () => {
   beforeEach(async () => {
-    ctx = await createCtx(aws, slack);
-    startWorker(ctx);
+    ctx = await createCtxWithWorker(aws, slack);
   });
 
   it('AccessDenied fails at once with the AWS message, after rolling back (the notebook is started again)', async () => {
@@ -216,8 +206,7 @@ describe('per-account rate limit', () => {
   });
 
   it('jobs of an account over its rate are delayed (not failed) while another account keeps going', async () => {
-    ctx = await createCtx(aws, slack, { REMEDIATION_ACCOUNT_RATE: '2' });
-    startWorker(ctx);
+    ctx = await createCtxWithWorker(aws, slack, { REMEDIATION_ACCOUNT_RATE: '2' });
     const B = '333333333333';
     const ids: { id: string; account: string }[] = [];
     for (let i = 0; i < 6; i++) {

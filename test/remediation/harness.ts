@@ -22,6 +22,7 @@ import type { RecordedTrailEvent } from '../../src/remediation/trail.js';
 import { proposalMessage } from '../../src/slack/blocks/proposal.js';
 import { createRemediationWorker } from '../../workers/remediation.js';
 import type { RemediationWorkerDeps } from '../../workers/remediation.js';
+import { startAwsStandin } from '../support/aws-standin/index.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import { SlackStandin } from '../support/slack-standin/index.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../queue/redis.js';
@@ -85,6 +86,33 @@ export async function startSlack(): Promise<Slack> {
   const standin = await SlackStandin.start({ channels: [CHANNEL] });
   const web = new WebClient(standin.botToken, { slackApiUrl: standin.apiUrl, retryConfig: { retries: 0 } });
   return { standin, web };
+}
+
+/** The stand-ins a remediation test file shares. */
+export interface Standins {
+  aws: AwsStandin;
+  slack: Slack;
+}
+
+/** Starts the AWS stand-in (SageMaker state transitions take `transitionDelayMs`) and the Slack stand-in: a file's beforeAll. */
+export async function startStandins(transitionDelayMs: number): Promise<Standins> {
+  const aws = await startAwsStandin({ transitionDelayMs });
+  const slack = await startSlack();
+  return { aws, slack };
+}
+
+/** A file's afterAll. */
+export async function closeStandins(s: Standins): Promise<void> {
+  await s.aws.close();
+  await s.slack.standin.close();
+}
+
+/** Before each test: no resources, no counted calls, no injected faults; and, when given, this transition delay again. */
+export function resetAws(aws: AwsStandin, transitionDelayMs?: number): void {
+  aws.state.clear();
+  aws.resetCounters();
+  aws.clearFaults();
+  if (transitionDelayMs !== undefined) aws.setTransitionDelay(transitionDelayMs);
 }
 
 export interface Ctx {
@@ -159,6 +187,13 @@ export function startWorker(ctx: Ctx, overrides: Partial<RemediationWorkerDeps> 
   });
   ctx.workers.push(worker as unknown as Worker);
   return worker as unknown as Worker;
+}
+
+/** A fresh Ctx with the remediation worker running on it. */
+export async function createCtxWithWorker(aws: AwsStandin, slack: Slack, env: Record<string, string> = {}): Promise<Ctx> {
+  const ctx = await createCtx(aws, slack, env);
+  startWorker(ctx);
+  return ctx;
 }
 
 /** Runs a real audit of one control on one resource and stores the FAILED result as a pending proposal in Slack. */

@@ -1,22 +1,22 @@
 import { DescribeNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { AwsStandin } from '../support/aws-standin/index.js';
-import { startAwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
   CHANNEL,
   MUTATING,
   REGION,
   auditStatus,
-  createCtx,
+  closeStandins,
+  createCtxWithWorker,
   remediate,
+  resetAws,
   seedAppImageConfig,
   seedDefinitionWithSchedules,
   seedEmbeddedSchedule,
   seedEndpointConfig,
   seedNotebook,
-  startSlack,
-  startWorker,
+  startStandins,
   threadTexts,
   trailOf,
 } from './harness.js';
@@ -27,20 +27,12 @@ let slack: Slack;
 let ctx: Ctx;
 
 beforeAll(async () => {
-  aws = await startAwsStandin({ transitionDelayMs: 40 });
-  slack = await startSlack();
+  ({ aws, slack } = await startStandins(40));
 });
-afterAll(async () => {
-  await aws.close();
-  await slack.standin.close();
-});
+afterAll(() => closeStandins({ aws, slack }));
 beforeEach(async () => {
-  aws.state.clear();
-  aws.resetCounters();
-  aws.clearFaults();
-  aws.setTransitionDelay(40);
-  ctx = await createCtx(aws, slack);
-  startWorker(ctx);
+  resetAws(aws, 40);
+  ctx = await createCtxWithWorker(aws, slack);
 });
 afterEach(async () => {
   await ctx.close();

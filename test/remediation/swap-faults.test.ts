@@ -6,8 +6,18 @@ import { emptyExecutionState, executePlan, rollBack } from '../../src/remediatio
 import type { ExecutionContext, ExecutionState } from '../../src/remediation/executor.js';
 import type { RemediationPlan } from '../../src/remediation/plan.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
-import { startAwsStandin } from '../support/aws-standin/index.js';
-import { ACCOUNT, REGION, createCtx, remediate, seedDefinitionWithSchedules, startSlack, startWorker, threadTexts } from './harness.js';
+import {
+  ACCOUNT,
+  REGION,
+  closeStandins,
+  createCtx,
+  remediate,
+  resetAws,
+  seedDefinitionWithSchedules,
+  startStandins,
+  startWorker,
+  threadTexts,
+} from './harness.js';
 import type { Ctx, Slack } from './harness.js';
 
 let aws: AwsStandin;
@@ -15,17 +25,11 @@ let slack: Slack;
 let ctx: Ctx;
 
 beforeAll(async () => {
-  aws = await startAwsStandin({ transitionDelayMs: 30 });
-  slack = await startSlack();
+  ({ aws, slack } = await startStandins(30));
 });
-afterAll(async () => {
-  await aws.close();
-  await slack.standin.close();
-});
+afterAll(() => closeStandins({ aws, slack }));
 beforeEach(async () => {
-  aws.state.clear();
-  aws.resetCounters();
-  aws.clearFaults();
+  resetAws(aws);
   ctx = await createCtx(aws, slack);
 });
 afterEach(async () => {
