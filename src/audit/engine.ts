@@ -1,7 +1,7 @@
 import { resolveTargets, type AuditTarget } from '../aws/accounts.js';
 import { defaultClientFactory, destroyClients, type ClientFactory } from '../aws/clients.js';
 import { toReadError } from '../aws/errors.js';
-import { collectInventory, matchesResource, nameFromArn, needsFor } from '../aws/inventory.js';
+import { collectInventory, matchesResource, nameFromArn, needsFor, operationsOf } from '../aws/inventory.js';
 import { RESOURCE_TYPES, type ReadError, type ResourceKind, type ResourceSnapshot } from '../aws/resources.js';
 import { readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
 import type { AuditConfig } from '../config.js';
@@ -109,18 +109,31 @@ function findingView(f: SecurityHubFinding | undefined, drift: SecurityHubView['
     : { status: null, findingId: null, productArn: null, workflowStatus: null, drift };
 }
 
-function reportedOnlyResult(f: SecurityHubFinding, control: AnyControl | undefined, source: AuditSource): AuditResult | undefined {
+/**
+ * A Security Hub finding that no live result matched. When the live inventory listed that kind in full here, the
+ * resource is gone (deleted or renamed) and the finding is stale: NOT_APPLICABLE, so it neither counts as failing
+ * nor hides anything. Otherwise the live side could not tell, and Security Hub's FAILED stands.
+ */
+function reportedOnlyResult(
+  f: SecurityHubFinding,
+  control: AnyControl | undefined,
+  source: AuditSource,
+  listedKinds: ReadonlySet<ResourceKind>,
+): AuditResult | undefined {
   const kind = kindOfFinding(f, control);
   if (!kind) return undefined;
   const name = nameFromArn(f.resourceId);
   const severity: Severity = f.severity ?? control?.metadata.severity ?? 'MEDIUM';
+  const gone = source !== 'securityhub' && listedKinds.has(kind);
   const reason =
     source === 'securityhub'
       ? `Security Hub reports ${f.controlId} FAILED for ${name} (workflow ${f.workflowStatus}); not re-checked live (--source securityhub).`
-      : `Security Hub reports ${f.controlId} FAILED for ${name}; the live inventory did not find or read it.`;
+      : gone
+        ? `Security Hub still reports ${f.controlId} FAILED for ${name}, but no such resource exists any more (deleted or renamed): the finding is stale.`
+        : `Security Hub reports ${f.controlId} FAILED for ${name}; the live inventory could not read it.`;
   return {
     controlId: f.controlId,
-    status: 'FAILED',
+    status: gone ? 'NOT_APPLICABLE' : 'FAILED',
     severity,
     resourceKind: kind,
     resourceType: RESOURCE_TYPES[kind],
@@ -232,9 +245,12 @@ async function auditTarget(
         if (f) r.reason = `${r.reason} Security Hub still reports it FAILED (awaiting re-evaluation).`;
       }
     }
+    // Kinds whose List calls all succeeded here: a finding for one of them that matched nothing is stale.
+    const failedLists = new Set(errors.filter((e) => e.resourceArn === undefined).map((e) => e.operation));
+    const listedKinds = new Set([...byKind.keys()].filter((kind) => inv && !failedLists.has(operationsOf(kind).list)));
     for (const f of wanted) {
       if (matched.has(f)) continue;
-      const r = reportedOnlyResult(f, controlById.get(f.controlId), source);
+      const r = reportedOnlyResult(f, controlById.get(f.controlId), source, listedKinds);
       if (r) results.push(r);
     }
     return { results, errors, notes, resources };

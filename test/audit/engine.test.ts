@@ -51,8 +51,9 @@ describe('runAudit: Security Hub merge', () => {
     expect(find(r, 'fail-unreported')).toMatchObject({ status: 'FAILED', securityHub: { status: null, findingId: null, drift: 'failing-not-reported' } });
     expect(find(r, 'pass-unreported')).toMatchObject({ status: 'PASSED', securityHub: { status: null, drift: 'agrees' } });
     const reportedOnly = find(r, 'deleted-nb');
+    // Notebooks were listed in full and deleted-nb is not among them: the finding is stale, not a failure.
     expect(reportedOnly).toMatchObject({
-      status: 'FAILED',
+      status: 'NOT_APPLICABLE',
       severity: 'HIGH',
       resourceKind: 'notebook-instance',
       resourceType: 'AWS::SageMaker::NotebookInstance',
@@ -62,12 +63,23 @@ describe('runAudit: Security Hub merge', () => {
       fingerprint: null,
       securityHub: { drift: 'reported-only', status: 'FAILED' },
     });
-    expect(reportedOnly?.reason).toMatch(/^Security Hub reports SageMaker\.3 FAILED for deleted-nb; the live inventory did not find or read it\.$/);
+    expect(reportedOnly?.reason).toBe('Security Hub still reports SageMaker.3 FAILED for deleted-nb, but no such resource exists any more (deleted or renamed): the finding is stale.');
     expect(report.summary.drift).toEqual({ agrees: 2, 'fixed-still-reported': 1, 'failing-not-reported': 1, 'reported-only': 1 });
-    expect(report.summary.byStatus).toMatchObject({ FAILED: 3, PASSED: 2 });
+    expect(report.summary.byStatus).toMatchObject({ FAILED: 2, PASSED: 2, NOT_APPLICABLE: 1 });
     // FAILED first, then the others.
-    expect(r.slice(0, 3).every((x) => x.status === 'FAILED')).toBe(true);
+    expect(r.slice(0, 2).every((x) => x.status === 'FAILED')).toBe(true);
     expect(report.notes.some((n) => /no Security Hub finding yet/.test(n.message))).toBe(true);
+  });
+
+  it('a finding whose resource kind could not be listed stays FAILED: the live side cannot tell', async () => {
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'nb-a', { RootAccess: 'Enabled' });
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: standin.arn('notebook-instance', ACCOUNT, 'us-east-1', 'nb-a'), severity: 'HIGH' });
+    standin.failNext('ListNotebookInstances', { code: 'AccessDeniedException', message: 'not allowed', status: 400 }, { count: 10 });
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], source: 'both' }, deps());
+    expect(report.errors).toContainEqual(expect.objectContaining({ operation: 'ListNotebookInstances', code: 'AccessDeniedException' }));
+    expect(report.results).toHaveLength(1);
+    expect(report.results[0]).toMatchObject({ status: 'FAILED', resourceName: 'nb-a', securityHub: { drift: 'reported-only' } });
+    expect(report.results[0]?.reason).toMatch(/the live inventory could not read it\.$/);
   });
 
   it('Security Hub not enabled: a note, not an error, and the live results stand with securityHub null', async () => {
