@@ -1,25 +1,16 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { diffDigest } from '../../src/digest/diff.js';
 import { DigestStateStore } from '../../src/digest/state.js';
 import { findingKey } from '../../src/digest/keys.js';
 import { buildDigestModel } from '../../src/digest/model.js';
-import { cleanup, connect, uniquePrefix } from './redis.js';
+import { redisPerTest, uniquePrefix } from './redis.js';
 import { fleet, report, result } from './fixtures.js';
 
-const opened: Redis[] = [];
 let prefix = '';
-afterEach(async () => {
-  const r = connect();
-  await cleanup(r, prefix);
-  await r.quit();
-  await Promise.all(opened.splice(0).map((c) => c.quit()));
-});
+const openRedis = redisPerTest(() => prefix);
 
 function store(): DigestStateStore {
-  const redis = connect();
-  opened.push(redis);
-  return new DigestStateStore(redis, prefix);
+  return new DigestStateStore(openRedis(), prefix);
 }
 
 async function runDigest(s: DigestStateStore, rep: ReturnType<typeof report>, now: Date, runId: string) {
@@ -71,8 +62,7 @@ describe('digest state in Redis', () => {
       const now = new Date(Date.UTC(2026, 9, 1 + d, 9));
       await runDigest(s, d === 34 ? rep : report([result({ name: `x${d}` })]), now, `r${d}`);
     }
-    const redis = connect();
-    opened.push(redis);
+    const redis = openRedis();
     const days = await redis.hkeys(`${prefix}:digest:history`);
     expect(days).toHaveLength(30);
     expect(days.sort()[0]).toBe('2026-10-06');

@@ -1,23 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { AuditTrail } from '../../src/remediation/trail.js';
 import { RiskStore } from '../../src/risks/store.js';
 import { applyAcceptedRisks } from '../../src/risks/apply.js';
-import { cleanup, connect, uniquePrefix } from '../digest/redis.js';
+import { redisPerTest, uniquePrefix } from '../digest/redis.js';
 import { report, result } from '../digest/fixtures.js';
 
-const opened: Redis[] = [];
 let prefix = '';
-afterEach(async () => {
-  const r = connect();
-  await cleanup(r, prefix);
-  await r.quit();
-  await Promise.all(opened.splice(0).map((c) => c.quit()));
-});
+const openRedis = redisPerTest(() => prefix);
 
 function setup() {
-  const redis = connect();
-  opened.push(redis);
+  const redis = openRedis();
   const trail = new AuditTrail(redis, prefix);
   return { store: new RiskStore(redis, prefix, trail), trail };
 }
