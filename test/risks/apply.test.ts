@@ -32,16 +32,12 @@ describe('applyAcceptedRisks', () => {
   const rep = report([a, b, other, passed]);
 
   it('turns covered FAILED results into SUPPRESSED with acceptedRisk, and out of the failure counts', () => {
-    const out = applyAcceptedRisks(rep, [risk({})], now);
+    const accepted = risk({});
+    const out = applyAcceptedRisks(rep, [accepted], now);
     expect(out.results.map((r) => r.status)).toEqual(['SUPPRESSED', 'FAILED', 'FAILED', 'PASSED']);
-    expect(out.results[0]!.acceptedRisk).toEqual({
-      id: 'r1',
-      acceptedBy: 'U0APPROVER',
-      reason: 'dev account',
-      acceptedAt: '2026-11-01T00:00:00.000Z',
-      expiresAt: '2026-12-01T00:00:00.000Z',
-      scope: 'resource',
-    });
+    // Exactly the decision's fields, nothing of the target.
+    const { id, acceptedBy, reason, acceptedAt, expiresAt, scope } = accepted;
+    expect(out.results[0]!.acceptedRisk).toEqual({ id, acceptedBy, reason, acceptedAt, expiresAt, scope });
     expect(out.summary.byStatus.FAILED).toBe(2);
     expect(out.summary.byStatus.SUPPRESSED).toBe(1);
     expect(out.summary.failedBySeverity.HIGH).toBe(2);
