@@ -80,48 +80,12 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
     logger.error({ err: reason }, 'unhandled rejection');
   });
 
-  // `npm start`: web here, workers in their own thread (same process, separate event loop).
-  const workersInThread = options.web && options.workers && !options.sameThread && isMainThread;
+  // Declared before anything starts so that a signal at any moment closes whatever is running by then.
   let workersThread: { stop(): Promise<void> } | undefined;
-  if (workersInThread) {
-    try {
-      workersThread = await startWorkersThread(env, logger, (code) => {
-        logger.fatal({ code }, 'workers thread stopped unexpectedly; exiting so the supervisor restarts the process');
-        process.exit(code);
-      });
-      logger.info('workers started in their own thread');
-    } catch (err) {
-      logger.fatal({ err }, 'could not start the workers');
-      process.exit(1);
-    }
-  }
-
   const services = createServices(config, logger);
-  try {
-    await services.ready();
-  } catch (err) {
-    logger.fatal({ err, code: 'QUEUE_UNAVAILABLE' }, 'Redis is not reachable; set REDIS_URL');
-    await services.close().catch(() => undefined);
-    process.exit(1);
-  }
   let slackApp: SlackApp | undefined;
   let workers: RunningWorkers | undefined;
   let port: number | undefined;
-
-  if (options.workers && !workersInThread) {
-    workers = await startWorkers(config, workerDepsFrom(services, logger));
-    logger.info('workers started');
-  }
-  if (options.web) {
-    slackApp = createApp(config, webDepsFrom(services, logger));
-    port = await slackApp.start();
-    logger.info({ port, socketMode: config.app.slack.appToken !== undefined }, 'Slack app started');
-    if (!options.workers || workersInThread) {
-      await services.producers
-        .requeueApproved(services.web.proposals, { dryRun: config.app.remediation.mode === 'dry-run' })
-        .catch((err: unknown) => logger.warn({ err }, 'requeue of approved proposals failed'));
-    }
-  }
 
   let stopping: Promise<void> | undefined;
   const shutdown = (signal?: string): Promise<void> => {
@@ -149,6 +113,44 @@ export async function runEntryPoint(env: Record<string, string | undefined>, opt
       );
     });
   }
+
+  // `npm start`: web here, workers in their own thread (same process, separate event loop).
+  const workersInThread = options.web && options.workers && !options.sameThread && isMainThread;
+  if (workersInThread) {
+    try {
+      workersThread = await startWorkersThread(env, logger, (code) => {
+        logger.fatal({ code }, 'workers thread stopped unexpectedly; exiting so the supervisor restarts the process');
+        process.exit(code);
+      });
+      logger.info('workers started in their own thread');
+    } catch (err) {
+      logger.fatal({ err }, 'could not start the workers');
+      process.exit(1);
+    }
+  }
+
+  try {
+    await services.ready();
+  } catch (err) {
+    logger.fatal({ err, code: 'QUEUE_UNAVAILABLE' }, 'Redis is not reachable; set REDIS_URL');
+    await services.close().catch(() => undefined);
+    process.exit(1);
+  }
+  if (options.workers && !workersInThread) {
+    workers = await startWorkers(config, workerDepsFrom(services, logger));
+    logger.info('workers started');
+  }
+  if (options.web) {
+    slackApp = createApp(config, webDepsFrom(services, logger));
+    port = await slackApp.start();
+    logger.info({ port, socketMode: config.app.slack.appToken !== undefined }, 'Slack app started');
+    if (!options.workers || workersInThread) {
+      await services.producers
+        .requeueApproved(services.web.proposals, { dryRun: config.app.remediation.mode === 'dry-run' })
+        .catch((err: unknown) => logger.warn({ err }, 'requeue of approved proposals failed'));
+    }
+  }
+
   return { config, logger, port, shutdown };
 }
 
