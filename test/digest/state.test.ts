@@ -3,7 +3,8 @@ import { diffDigest } from '../../src/digest/diff.js';
 import { DigestStateStore } from '../../src/digest/state.js';
 import { findingKey } from '../../src/digest/keys.js';
 import { buildDigestModel } from '../../src/digest/model.js';
-import { redisPerTest, uniquePrefix } from './redis.js';
+import { uniquePrefix } from '../queue/redis.js';
+import { redisPerTest } from '../queue/redis-per-test.js';
 import { fleet, report, result } from './fixtures.js';
 
 let prefix = '';

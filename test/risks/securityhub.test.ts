@@ -6,7 +6,7 @@ import { RiskStore } from '../../src/risks/store.js';
 import { AuditTrail } from '../../src/remediation/trail.js';
 import { factoryFor, useFakeCredentials } from '../audit/standin-helpers.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
-import { cleanup, connect, uniquePrefix } from '../digest/redis.js';
+import { deletePrefix, testRedis, uniquePrefix } from '../queue/redis.js';
 
 useFakeCredentials();
 const A = '111111111111';
@@ -18,7 +18,7 @@ let prefix = '';
 beforeAll(async () => {
   standin = await startAwsStandin();
   access = securityHubAccess(factoryFor(standin), undefined);
-  redis = connect();
+  redis = testRedis();
 });
 afterAll(async () => {
   access.close();
@@ -28,7 +28,7 @@ afterAll(async () => {
 afterEach(async () => {
   standin.state.clear();
   standin.resetCounters();
-  await cleanup(redis, prefix);
+  await deletePrefix(redis, prefix);
 });
 
 const ecArn = (n: string, region = 'us-east-1') => `arn:aws:sagemaker:${region}:${A}:endpoint-config/${n}`;

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { AuditTrail } from '../../src/remediation/trail.js';
 import { RiskStore } from '../../src/risks/store.js';
 import { applyAcceptedRisks } from '../../src/risks/apply.js';
-import { redisPerTest, uniquePrefix } from '../digest/redis.js';
+import { uniquePrefix } from '../queue/redis.js';
+import { redisPerTest } from '../queue/redis-per-test.js';
 import { report, result } from '../digest/fixtures.js';
 
 let prefix = '';
