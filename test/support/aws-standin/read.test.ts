@@ -163,17 +163,21 @@ describe('Security Hub', () => {
 });
 
 describe('STS', () => {
-  it('AssumeRole credentials land calls in the role account', async () => {
-    standin.invoke('CreateNotebookInstance', notebookInput('member-nb'), { accountId: '222222222222', region: 'eu-west-1' });
-    const client = new SageMakerClient({
+  /** A SageMaker client in eu-west-1 whose credentials come from assuming `roleArn` on the stand-in's STS. */
+  const smAssuming = (roleArn: string, stsConfig: { maxAttempts?: number } = {}): SageMakerClient =>
+    new SageMakerClient({
       endpoint: standin.url,
       region: 'eu-west-1',
       credentials: fromTemporaryCredentials({
-        params: { RoleArn: 'arn:aws:iam::222222222222:role/Auditor', RoleSessionName: 'audit' },
+        params: { RoleArn: roleArn, RoleSessionName: 'audit' },
         masterCredentials: credentials,
-        clientConfig: { endpoint: standin.url, region: 'eu-west-1' },
+        clientConfig: { endpoint: standin.url, region: 'eu-west-1', ...stsConfig },
       }),
     });
+
+  it('AssumeRole credentials land calls in the role account', async () => {
+    standin.invoke('CreateNotebookInstance', notebookInput('member-nb'), { accountId: '222222222222', region: 'eu-west-1' });
+    const client = smAssuming('arn:aws:iam::222222222222:role/Auditor');
     standin.resetCounters();
     const out = await client.send(new ListNotebookInstancesCommand({}));
     expect(out.NotebookInstances?.map((n) => n.NotebookInstanceName)).toEqual(['member-nb']);
@@ -187,15 +191,7 @@ describe('STS', () => {
 
   it('AssumeRole answers AccessDenied for a role marked not assumable', async () => {
     standin.denyAssumeRole('arn:aws:iam::333333333333:role/Auditor');
-    const client = new SageMakerClient({
-      endpoint: standin.url,
-      region: 'eu-west-1',
-      credentials: fromTemporaryCredentials({
-        params: { RoleArn: 'arn:aws:iam::333333333333:role/Auditor', RoleSessionName: 'audit' },
-        masterCredentials: credentials,
-        clientConfig: { endpoint: standin.url, region: 'eu-west-1', maxAttempts: 1 },
-      }),
-    });
+    const client = smAssuming('arn:aws:iam::333333333333:role/Auditor', { maxAttempts: 1 });
     const err = await client.send(new ListNotebookInstancesCommand({})).catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AccessDenied' });
   });
