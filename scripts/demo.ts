@@ -104,7 +104,8 @@ async function main(): Promise<void> {
 
   const { startAwsStandin } = await import('../test/support/aws-standin/index.js');
   const { seedDemoFleet } = await import('../test/support/fleet.js');
-  const aws = await startAwsStandin({ transitionDelayMs: 0 });
+  // Notebook and schedule transitions take a second (minutes on AWS), so the fix visibly waits for each state.
+  const aws = await startAwsStandin({ transitionDelayMs: 1000 });
   const fleet = seedDemoFleet(aws);
   const account = aws.defaultAccountId;
   const regions = [...new Set(fleet.resources.map((r) => r.region))];
@@ -149,7 +150,8 @@ async function main(): Promise<void> {
   const logger = pino({ level: 'error' }, pino.destination(2));
   const services = createServices(config, logger);
   await services.ready();
-  const workers = await startWorkers(config, workerDepsFrom(services, logger));
+  // The stand-in's notebook transitions take milliseconds: poll them quickly instead of AWS's 15 s.
+  const workers = await startWorkers(config, { ...workerDepsFrom(services, logger), remediationPollIntervalMs: 200 });
   const app = createApp(config, {
     ...webDepsFrom(services, logger),
     botId: slack.botId,

@@ -38,6 +38,8 @@ export interface WorkerDeps {
   limits?: ThreadLimits;
   /** Audits run at once in this process. */
   auditConcurrency?: number;
+  /** First poll delay of remediation waits (default 15 s, right for AWS; tests and the demo shrink it). */
+  remediationPollIntervalMs?: number;
 }
 
 /** The worker side of `createServices` (worker connection and stores, shared producers and Slack client), for `startWorkers`. */
@@ -71,7 +73,7 @@ export async function startWorkers(config: Config, deps: WorkerDeps): Promise<Ru
       (job) => processAudit(job.data, { ...deps, runAudit: auditWithRisks, config, logger: logger.child({ queue: 'audit', jobId: job.id }) }),
       { connection, prefix, concurrency: deps.auditConcurrency ?? 2 },
     ),
-    createRemediationWorker({ config, slack: deps.slack, proposals: deps.proposals, trail: deps.trail, redis: connection, connection, sagemakerFor: sagemakerClients(config, defaultClientFactory({ maxAttempts: config.maxAttempts })), logger: logger.child({ queue: 'remediation' }) }) as unknown as Worker,
+    createRemediationWorker({ config, slack: deps.slack, proposals: deps.proposals, trail: deps.trail, redis: connection, connection, sagemakerFor: sagemakerClients(config, defaultClientFactory({ maxAttempts: config.maxAttempts })), logger: logger.child({ queue: 'remediation' }), ...(deps.remediationPollIntervalMs !== undefined ? { pollIntervalMs: deps.remediationPollIntervalMs } : {}) }) as unknown as Worker,
   ];
   // Digest, accepted-risk expiry and Security Hub sync (workers/digest.ts); upserts the daily digest scheduler.
   const digest = await startDigestWorker(config, { connection, slack: deps.slack, trail: deps.trail, runAudit: deps.runAudit, logger: logger.child({ queue: 'digest' }) });

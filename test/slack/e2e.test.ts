@@ -18,7 +18,7 @@ let result: AuditJobResult;
 let statusTs: string;
 
 const ACCOUNT = '111111111111';
-const HOSTILE_ARN = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:notebook-instance/<!channel>`;
+const HOSTILE_ARN = `arn:aws:sagemaker:us-east-1:${ACCOUNT}:model/<!channel>`;
 
 type Button = { action_id: string; value: string; confirm?: unknown };
 function buttons(m: StoredMessage): Button[] {
@@ -39,8 +39,10 @@ beforeAll(async () => {
   process.env.AWS_ENDPOINT_URL = aws.url;
   // Failing notebooks: root access on, direct internet access on, no KMS key.
   for (const name of ['nb-open-1', 'nb-open-2', 'nb-open-3', 'nb-open-4']) createNotebook(aws, ACCOUNT, 'us-east-1', name, { RootAccess: 'Enabled', DirectInternetAccess: 'Enabled' });
-  // A hostile name can only come from Security Hub (SageMaker validates names): a finding for "<!channel>".
-  aws.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: HOSTILE_ARN });
+  // A hostile name can only come from Security Hub (SageMaker validates names): a finding for "<!channel>". Models
+  // cannot be listed, so the live side cannot contradict the finding and the audit reports it as FAILED.
+  aws.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.5', resourceArn: HOSTILE_ARN });
+  aws.failNext('ListModels', { code: 'AccessDeniedException', message: 'not authorized to perform: sagemaker:ListModels', status: 400 }, { count: 1000 });
   h = await startHarness({ workers: true, auditDeps: { clientFactory: factoryFor(aws) }, env: { AUDIT_ACCOUNTS: ACCOUNT } });
 
   // The approver asks for the audit (two-person rule: they then cannot approve its fixes).

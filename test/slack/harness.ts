@@ -89,6 +89,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         runAudit: options.runAudit ?? services.runAudit,
         // The stand-in does not rate limit unless told to; keep the pacer but let tests run fast.
         pacer: createPacer({ perSecond: 200, burst: 50 }),
+        // The AWS stand-in's transitions take milliseconds, not minutes: poll accordingly so jobs finish quickly.
+        remediationPollIntervalMs: 50,
         ...(options.limits ? { limits: options.limits } : {}),
       })
     : undefined;
