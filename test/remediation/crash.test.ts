@@ -74,8 +74,9 @@ describe('a worker process killed with SIGKILL in the middle of a plan', () => {
     await until(async () => {
       const job = await ctx.queue.getJob(jobId);
       const data = job?.data as unknown as { execution?: { state: { done: Record<string, unknown> } } } | undefined;
-      return aws.callCount('StopNotebookInstance') === 1 && data?.execution?.state.done.stop !== undefined;
-    }, 15_000, 'the stop step to finish in the child');
+      const stopRecorded = (await trailOf(ctx, proposal.id)).some((e) => e.type === 'step-finished' && e.detail?.startsWith('stop:'));
+      return aws.callCount('StopNotebookInstance') === 1 && data?.execution?.state.done.stop !== undefined && stopRecorded;
+    }, 15_000, 'the stop step to finish in the child (job data and trail)');
     child.kill('SIGKILL');
     await new Promise((r) => child!.once('exit', r));
     expect(child.signalCode).toBe('SIGKILL');
