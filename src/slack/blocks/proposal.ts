@@ -56,15 +56,17 @@ export function proposalBlocks(proposal: Proposal, state: ProposalState): KnownB
     ),
   );
 
+  // An approver decides on this text: keep what the fix disrupts whole (plans' texts are a few hundred characters);
+  // the caps only guard the section's 3,000-character limit.
   const fixLines = [
-    `*${plan.kind === 'manual' ? 'Manual fix' : plan.kind === 'recreate' ? 'Fix (creates a compliant copy)' : 'Fix (in place)'}:* ${safeWithCode(plan.summary, 300)}`,
-    `*Disrupts:* ${plan.disruption ? safeWithCode(plan.disruption, 200) : 'nothing'}`,
-    `*Rollback:* ${plan.rollback ? safeWithCode(plan.rollback, 200) : 'not needed'}`,
+    `*${plan.kind === 'manual' ? 'Manual fix' : plan.kind === 'recreate' ? 'Fix (creates a compliant copy)' : 'Fix (in place)'}:* ${safeWithCode(plan.summary, 600)}`,
+    `*Disrupts:* ${plan.disruption ? safeWithCode(plan.disruption, 1000) : 'nothing'}`,
+    `*Rollback:* ${plan.rollback ? safeWithCode(plan.rollback, 600) : 'not needed'}`,
   ];
   if (plan.allowedStates.length > 0) fixLines.push(`*Runs from:* ${plan.allowedStates.slice(0, 10).map((s) => code(truncate(s, 40))).join(', ')}`);
   blocks.push(section(id('fix'), fixLines.join('\n')));
 
-  const stepLines = plan.steps.map((s, i) => `${i + 1}. ${safeWithCode(s.title, 160)}`);
+  const stepLines = plan.steps.map((s, i) => `${i + 1}. ${safeWithCode(s.title, 400)}`);
   stepLines.push(`${plan.steps.length + 1}. Verify: ${escapeMrkdwn(plan.verify.controlId)} is re-evaluated on a fresh read and must pass`);
   const heading = plan.kind === 'manual' ? '*Guided steps* (no automatic fix: a person does these):' : '*Steps the worker will run:*';
   // Two step sections at most: the whole message stays under Slack's undocumented total-size limit (~13k).
