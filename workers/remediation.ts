@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { WebClient } from '@slack/web-api';
 import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
@@ -86,21 +87,25 @@ export interface RemediationWorkerDeps {
 }
 
 /* ------------------------------------------------------------------------------------------------------------------
- * Per-account rate limit: a Redis fixed window of one second shared by every worker process.
+ * Per-account rate limit: a Redis sliding window shared by every worker process.
  * ---------------------------------------------------------------------------------------------------------------- */
 
-// KEYS[1] = key prefix; ARGV[1] = max per window; ARGV[2] = window ms. Uses the Redis clock, so workers on different
-// hosts agree. Returns 0 when the call is allowed, else the ms until the window ends.
-const FIXED_WINDOW = `
+// KEYS[1] = the account's key; ARGV[1] = max per window; ARGV[2] = window ms; ARGV[3] = a unique member. A sorted set
+// of recent starts: unlike a fixed window, no stretch of `window` ms ever holds more than `max` (a fixed window lets
+// a burst at the end of one second and another at the start of the next through). Uses the Redis clock, so workers
+// on different hosts agree. Returns 0 when the start is allowed, else the ms until the oldest start leaves the window.
+const SLIDING_WINDOW = `
 local t = redis.call('TIME')
 local ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local window = tonumber(ARGV[2])
-local slot = math.floor(ms / window)
-local key = KEYS[1] .. ':' .. slot
-local n = redis.call('INCR', key)
-if n == 1 then redis.call('PEXPIRE', key, window * 2) end
-if n > tonumber(ARGV[1]) then return (slot + 1) * window - ms end
-return 0
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ms - window)
+if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
+  redis.call('ZADD', KEYS[1], ms, ARGV[3])
+  redis.call('PEXPIRE', KEYS[1], window * 2)
+  return 0
+end
+local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+return math.max(1, tonumber(oldest[2]) + window - ms)
 `;
 
 export class AccountRateLimiter {
@@ -113,7 +118,8 @@ export class AccountRateLimiter {
 
   /** Takes one slot for `accountId`: 0 when allowed, else how many ms to wait. */
   async take(accountId: string): Promise<number> {
-    const wait = (await this.redis.eval(FIXED_WINDOW, 1, `${this.prefix}:remediation:rate:${accountId}`, this.perSecond, this.windowMs)) as number;
+    const member = `${Date.now()}-${randomUUID()}`;
+    const wait = (await this.redis.eval(SLIDING_WINDOW, 1, `${this.prefix}:remediation:rate:${accountId}`, this.perSecond, this.windowMs, member)) as number;
     return Number(wait);
   }
 }
