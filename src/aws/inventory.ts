@@ -217,25 +217,13 @@ export function operationsOf(kind: ResourceKind): { list: string; describe: stri
   return { list: COLLECTORS[kind].listOperation, describe: COLLECTORS[kind].describeOperation };
 }
 
-const ARN_RESOURCE_TYPE: Record<ResourceKind, string> = {
-  'notebook-instance': 'notebook-instance',
-  'data-quality-job-definition': 'data-quality-job-definition',
-  'model-quality-job-definition': 'model-quality-job-definition',
-  'model-bias-job-definition': 'model-bias-job-definition',
-  'model-explainability-job-definition': 'model-explainability-job-definition',
-  'monitoring-schedule': 'monitoring-schedule',
-  model: 'model',
-  'endpoint-config': 'endpoint-config',
-  'feature-group': 'feature-group',
-  'inference-experiment': 'inference-experiment',
-  'app-image-config': 'app-image-config',
-  image: 'image',
-};
-
-/** The ARN SageMaker gives a resource (used only when a List summary carries none). */
+/**
+ * The ARN SageMaker gives a resource (used only when a List summary carries none). Kinds are named after the
+ * resource-type part of SageMaker ARNs, so the kind is that part.
+ */
 export function arnFor(kind: ResourceKind, name: string, accountId: string, region: string): string {
   const lower = kind === 'notebook-instance' || kind === 'inference-experiment' ? name.toLowerCase() : name;
-  return `arn:${partitionOf(region)}:sagemaker:${region}:${accountId}:${ARN_RESOURCE_TYPE[kind]}/${lower}`;
+  return `arn:${partitionOf(region)}:sagemaker:${region}:${accountId}:${kind}/${lower}`;
 }
 
 /** The resource name in an ARN (the part after the first `/`). */

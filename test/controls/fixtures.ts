@@ -18,25 +18,10 @@ export const ACCOUNT = '123456789012';
 export const REGION = 'eu-west-1';
 const T = new Date('2026-05-01T10:00:00Z');
 
-const ARN_TYPES: Record<ResourceKind, string> = {
-  'notebook-instance': 'notebook-instance',
-  'data-quality-job-definition': 'data-quality-job-definition',
-  'model-quality-job-definition': 'model-quality-job-definition',
-  'model-bias-job-definition': 'model-bias-job-definition',
-  'model-explainability-job-definition': 'model-explainability-job-definition',
-  'monitoring-schedule': 'monitoring-schedule',
-  model: 'model',
-  'endpoint-config': 'endpoint-config',
-  'feature-group': 'feature-group',
-  'inference-experiment': 'inference-experiment',
-  'app-image-config': 'app-image-config',
-  image: 'image',
-};
-
 export function arnOf(kind: ResourceKind, name: string): string {
   // Notebook ARNs are lower-cased by SageMaker.
   const resource = kind === 'notebook-instance' ? name.toLowerCase() : name;
-  return `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${ARN_TYPES[kind]}/${resource}`;
+  return `arn:aws:sagemaker:${REGION}:${ACCOUNT}:${kind}/${resource}`;
 }
 
 export function params(overrides: Partial<ControlParameters> = {}): ControlParameters {
