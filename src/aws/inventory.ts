@@ -239,7 +239,13 @@ export function matchesResource(filter: string | undefined, name: string, arn: s
   return f.startsWith('arn:') ? arn.toLowerCase() === f : name.toLowerCase() === f;
 }
 
-async function readTags(client: SageMakerClient, arn: string, count: () => void): Promise<Record<string, string>> {
+/** Describe output of one resource, without `$metadata` (the shape controls and fingerprints read). */
+export function describeResource<K extends ResourceKind>(client: SageMakerClient, kind: K, name: string): Promise<DescribeOutputs[K]> {
+  return (COLLECTORS[kind] as Collector<K>).describe(client, name);
+}
+
+/** Tags of one resource as key → value, from a paginated ListTags; `count` is called once per call. */
+export async function readTags(client: SageMakerClient, arn: string, count: () => void = () => undefined): Promise<Record<string, string>> {
   const tags: Record<string, string> = {};
   let nextToken: string | undefined;
   do {
