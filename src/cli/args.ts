@@ -15,6 +15,7 @@ export const MAIN_HELP = `sagemaker-audit: audit Amazon SageMaker against the AW
 Usage:
   sagemaker-audit scan [options]        audit accounts × regions, print a report
   sagemaker-audit controls [options]    list the controls
+  sagemaker-audit iam-policy [options]  print the least-privilege IAM policy the tool needs
   sagemaker-audit --version
 
 Run "sagemaker-audit <command> --help" for the options of a command.
@@ -50,6 +51,28 @@ Options:
   -h, --help    this help
 `;
 
+export const IAM_POLICY_HELP = `Usage: sagemaker-audit iam-policy [options]
+
+Prints the IAM policy (JSON) derived from the calls the tool makes: the audit's reads, and the actions each
+remediation step declares. Attach it to the role the app or CLI uses in each audited account.
+
+Options:
+  --scope S                  audit (read-only), remediation or all (default)
+  --role NAME|ARN-template   add sts:AssumeRole on that role (for the caller's own policy)
+  --securityhub-sync         add securityhub:BatchUpdateFindings (SECURITYHUB_SYNC=true)
+  --discover-accounts        add organizations:ListAccounts
+  -h, --help                 this help
+`;
+
+export interface IamPolicyArgs {
+  command: 'iam-policy';
+  help: boolean;
+  scope: 'audit' | 'remediation' | 'all';
+  role?: string;
+  securityHubSync: boolean;
+  discoverAccounts: boolean;
+}
+
 export interface ScanArgs {
   command: 'scan';
   help: boolean;
@@ -70,7 +93,7 @@ export interface ControlsArgs {
   format: 'table' | 'json';
 }
 
-export type ParsedArgs = ScanArgs | ControlsArgs | { command: 'help' } | { command: 'version' };
+export type ParsedArgs = ScanArgs | ControlsArgs | IamPolicyArgs | { command: 'help' } | { command: 'version' };
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 const ACCOUNT = /^\d{12}$/;
@@ -113,6 +136,35 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     const format = values.format ?? 'table';
     if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}" (valid: table, json)`);
     return { command: 'controls', help: values.help === true, format };
+  }
+
+  if (first === 'iam-policy') {
+    const { values } = guard('iam-policy', () =>
+      parseArgs({
+        args: rest,
+        strict: true,
+        allowPositionals: false,
+        options: {
+          scope: { type: 'string' },
+          role: { type: 'string' },
+          'securityhub-sync': { type: 'boolean' },
+          'discover-accounts': { type: 'boolean' },
+          help: { type: 'boolean', short: 'h' },
+        },
+      }),
+    );
+    const scope = values.scope ?? 'all';
+    if (scope !== 'audit' && scope !== 'remediation' && scope !== 'all') throw new UsageError(`unknown scope "${scope}" (valid: audit, remediation, all)`);
+    if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
+    const out: IamPolicyArgs = {
+      command: 'iam-policy',
+      help: values.help === true,
+      scope,
+      securityHubSync: values['securityhub-sync'] === true,
+      discoverAccounts: values['discover-accounts'] === true,
+    };
+    if (values.role !== undefined) out.role = values.role.trim();
+    return out;
   }
 
   if (first === 'scan') {
@@ -164,5 +216,5 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
   }
 
   if (first.startsWith('-')) throw new UsageError(`unknown option ${first} (see sagemaker-audit --help)`);
-  throw new UsageError(`unknown command "${first}" (valid: scan, controls)`);
+  throw new UsageError(`unknown command "${first}" (valid: scan, controls, iam-policy)`);
 }

@@ -6,7 +6,8 @@ import type { AuditReport } from '../audit/report.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
 import { ConfigError, loadAuditConfig, type AuditConfig } from '../config.js';
 import { CONTROLS } from '../controls/index.js';
-import { CONTROLS_HELP, MAIN_HELP, SCAN_HELP, UsageError, parseCommandLine, type ControlsArgs, type ScanArgs } from './args.js';
+import { iamPolicy } from '../aws/iam-policy.js';
+import { CONTROLS_HELP, IAM_POLICY_HELP, MAIN_HELP, SCAN_HELP, UsageError, parseCommandLine, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -44,6 +45,21 @@ function controlsCommand(args: ControlsArgs, io: CliIo): number {
     lines.push(`${m.id.padEnd(13)}${m.severity.padEnd(10)}${m.resourceKind.padEnd(37)}${m.schedule.padEnd(18)}${m.remediation.padEnd(10)}${m.title}`);
   }
   io.stdout(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function iamPolicyCommand(args: IamPolicyArgs, io: CliIo): number {
+  if (args.help) {
+    io.stdout(IAM_POLICY_HELP);
+    return 0;
+  }
+  const policy = iamPolicy({
+    scope: args.scope,
+    securityHubSync: args.securityHubSync,
+    discoverAccounts: args.discoverAccounts,
+    ...(args.role !== undefined ? { role: args.role } : {}),
+  });
+  io.stdout(`${JSON.stringify(policy, null, 2)}\n`);
   return 0;
 }
 
@@ -107,6 +123,7 @@ export async function main(argv: readonly string[], env: Record<string, string |
       return 0;
     }
     if (args.command === 'controls') return controlsCommand(args, io);
+    if (args.command === 'iam-policy') return iamPolicyCommand(args, io);
     if (args.help) return await scanCommand(args, {} as AuditConfig, io);
     let config: AuditConfig;
     try {

@@ -101,7 +101,7 @@ describe('sagemaker-audit CLI (real bin, stand-in over HTTP)', { timeout: 120_00
       [['scan', '--format', 'xml'], 'error: unknown format "xml" (valid: table, json, csv, markdown)\n'],
       [['scan', '--bogus'], 'error: unknown option --bogus (see sagemaker-audit scan --help)\n'],
       [['scan', '--accounts', '12'], 'error: not a 12-digit account id: "12"\n'],
-      [['frobnicate'], 'error: unknown command "frobnicate" (valid: scan, controls)\n'],
+      [['frobnicate'], 'error: unknown command "frobnicate" (valid: scan, controls, iam-policy)\n'],
     ];
     for (const [args, message] of cases) {
       const out = await run(args, standinEnv());
