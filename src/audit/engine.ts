@@ -3,7 +3,7 @@ import { defaultClientFactory, destroyClients, type ClientFactory } from '../aws
 import { toReadError } from '../aws/errors.js';
 import { collectInventory, matchesResource, nameFromArn, needsFor, operationsOf } from '../aws/inventory.js';
 import { RESOURCE_TYPES, type ReadError, type ResourceKind, type ResourceSnapshot } from '../aws/resources.js';
-import { readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
+import { readControlFindingGenerator, readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
 import type { AuditConfig } from '../config.js';
 import { CONTROLS, evaluateControl, planControl, type AnyControl } from '../controls/index.js';
 import type { Evaluation, Severity } from '../controls/types.js';
@@ -252,6 +252,18 @@ async function auditTarget(
       if (matched.has(f)) continue;
       const r = reportedOnlyResult(f, controlById.get(f.controlId), source, listedKinds);
       if (r) results.push(r);
+    }
+    // Live failures and not one finding: ask why, once. Per-standard findings may not carry SageMaker.N ids.
+    if (wanted.length === 0 && results.some((r) => r.status === 'FAILED')) {
+      const generator = await limit(() => readControlFindingGenerator(clients.securityHub));
+      if (generator === 'STANDARD_CONTROL') {
+        notes.push({
+          accountId,
+          region,
+          message:
+            'Security Hub here makes one finding per standard (ControlFindingGenerator STANDARD_CONTROL), so findings may not carry SageMaker.N control ids and the comparison can miss them: turn on consolidated control findings.',
+        });
+      }
     }
     return { results, errors, notes, resources };
   } finally {

@@ -1,4 +1,4 @@
-import { BatchUpdateFindingsCommand, paginateGetFindings } from '@aws-sdk/client-securityhub';
+import { BatchUpdateFindingsCommand, DescribeHubCommand, paginateGetFindings } from '@aws-sdk/client-securityhub';
 import type { AwsSecurityFinding, AwsSecurityFindingFilters, SecurityHubClient, StringFilter } from '@aws-sdk/client-securityhub';
 import type { Severity } from '../controls/types.js';
 import type { Limit } from '../util/limit.js';
@@ -129,6 +129,18 @@ export async function readFailedFindings(client: SecurityHubClient, o: ReadFindi
     return { enabled: true, findings: dedupeFindings(found), pages, error: toReadError(err, { accountId: o.accountId, region: o.region, operation: 'securityhub:GetFindings' }) };
   }
   return { enabled: true, findings: dedupeFindings(found), pages };
+}
+
+/**
+ * Whether the hub here makes one finding per control (`SECURITY_CONTROL`) or one per standard (`STANDARD_CONTROL`).
+ * With per-standard findings the SecurityControlId filter can miss SageMaker findings. Undefined when it cannot tell.
+ */
+export async function readControlFindingGenerator(client: SecurityHubClient): Promise<string | undefined> {
+  try {
+    return (await client.send(new DescribeHubCommand({}))).ControlFindingGenerator;
+  } catch {
+    return undefined; // a hint only: GetFindings has already said whether Security Hub answers here
+  }
 }
 
 /** The accepted (SUPPRESSED) ones, for reporting accepted risks. */

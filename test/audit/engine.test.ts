@@ -82,6 +82,26 @@ describe('runAudit: Security Hub merge', () => {
     expect(report.results[0]?.reason).toMatch(/the live inventory could not read it\.$/);
   });
 
+  it('live failures with no finding at all: one DescribeHub, and a note when findings are per standard', async () => {
+    createNotebook(standin, ACCOUNT, 'us-east-1', 'nb-fail', { RootAccess: 'Enabled' });
+    standin.region(ACCOUNT, 'us-east-1').securityHub.controlFindingGenerator = 'STANDARD_CONTROL';
+    const perStandard = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], source: 'both' }, deps());
+    expect(standin.callCount('DescribeHub')).toBe(1);
+    expect(perStandard.notes).toContainEqual({ accountId: ACCOUNT, region: 'us-east-1', message: expect.stringMatching(/STANDARD_CONTROL/) });
+
+    standin.resetCounters();
+    standin.region(ACCOUNT, 'us-east-1').securityHub.controlFindingGenerator = 'SECURITY_CONTROL';
+    const consolidated = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], source: 'both' }, deps());
+    expect(standin.callCount('DescribeHub')).toBe(1);
+    expect(consolidated.notes.some((n) => /STANDARD_CONTROL/.test(n.message))).toBe(false);
+
+    // With a finding to compare, nothing to explain: no DescribeHub call.
+    standin.resetCounters();
+    standin.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: standin.arn('notebook-instance', ACCOUNT, 'us-east-1', 'nb-fail') });
+    await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3'], source: 'both' }, deps());
+    expect(standin.callCount('DescribeHub')).toBe(0);
+  });
+
   it('Security Hub not enabled: a note, not an error, and the live results stand with securityHub null', async () => {
     createNotebooks(standin, ACCOUNT, 'us-east-1', 4);
     standin.region(ACCOUNT, 'us-east-1').securityHub.enabled = false;
