@@ -46,7 +46,7 @@ export const sagemaker4 = defineControl({
     const failing = failingVariants(variants);
     if (failing.length > 0) {
       const list = failing.map((v) => `${variantLabel(v)} (${v.InitialInstanceCount})`).join(', ');
-      return result('FAILED', `${who} has production variant${failing.length === 1 ? '' : 's'} with an initial instance count of 1 or less: ${list}.`);
+      return result('FAILED', `${who} has ${failing.length === 1 ? 'a production variant' : 'production variants'} with an initial instance count of 1 or less: ${list}.`);
     }
     const uncounted = instanced.filter((v) => v.InitialInstanceCount === undefined);
     if (uncounted.length > 0) {

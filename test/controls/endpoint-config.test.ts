@@ -22,7 +22,7 @@ describe('SageMaker.4 endpoint production variant instance count', () => {
   it('fails on a variant with 1 instance, naming it', () => {
     expect(sagemaker4.evaluate(endpointConfig('ec-1', [variant('AllTraffic', 1), variant('b', 3)]), P)).toEqual({
       status: 'FAILED',
-      reason: 'SageMaker endpoint configuration ec-1 has production variant with an initial instance count of 1 or less: AllTraffic (1).',
+      reason: 'SageMaker endpoint configuration ec-1 has a production variant with an initial instance count of 1 or less: AllTraffic (1).',
     });
   });
   it('is NOT_APPLICABLE when all variants are serverless', () => {
