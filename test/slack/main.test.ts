@@ -32,7 +32,7 @@ describe('entry point', () => {
     expect(p.output()).toContain('PORT');
   });
 
-  it('serves /healthz and a signed command, posts the outcome, and stops cleanly on SIGTERM', async () => {
+  it('serves /healthz and a signed command, posts the outcome, and stops cleanly on SIGTERM', { timeout: 120_000 }, async () => {
     const standin = await SlackStandin.start();
     const prefix = uniquePrefix('main');
     prefixes.push(prefix);
@@ -53,12 +53,15 @@ describe('entry point', () => {
       LOG_LEVEL: 'info',
     });
     try {
+      // Start-up compiles TypeScript and starts a worker thread: seconds on a loaded 2-core machine, so wait up to 60 s.
       let status = 0;
-      for (let i = 0; i < 150 && status !== 200; i++) {
+      let exited = false;
+      void p.exited.then(() => (exited = true));
+      for (let i = 0; i < 600 && status !== 200 && !exited; i++) {
         status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
         if (status !== 200) await new Promise((r) => setTimeout(r, 100));
       }
-      expect(status).toBe(200);
+      expect(status, p.output()).toBe(200);
       const res = await postSigned(`http://127.0.0.1:${port}/slack/events`, 'main-test-secret', slashCommandBody({ text: 'control=SageMaker.3', responseUrl: standin.responseUrl('main') }));
       expect(res.status).toBe(200);
       await standin.waitFor(() => standin.messages('C0AUDIT').some((m) => m.history.length > 0), 20_000);
