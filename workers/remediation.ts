@@ -12,8 +12,7 @@ import { arnFor } from '../src/aws/inventory.js';
 import { readResource } from '../src/aws/read-resource.js';
 import type { ResourceKind, ResourceSnapshot } from '../src/aws/resources.js';
 import type { Config } from '../src/config.js';
-import { evidenceFor, getControl } from '../src/controls/index.js';
-import type { AnyControl } from '../src/controls/index.js';
+import { evaluateControl, evidenceFor, getControl } from '../src/controls/index.js';
 import type { Evaluation } from '../src/controls/types.js';
 import { createRedis } from '../src/queue/connection.js';
 import type { RemediationJobData } from '../src/queue/jobs.js';
@@ -270,10 +269,6 @@ async function readFresh(
   }
 }
 
-function evaluate(control: AnyControl, snapshot: ResourceSnapshot, deps: RemediationWorkerDeps): Evaluation {
-  return (control as unknown as { evaluate(s: ResourceSnapshot, p: unknown): Evaluation }).evaluate(snapshot, deps.config.controlParameters);
-}
-
 export async function processRemediation(job: RemediationJob, token: string | undefined, deps: RemediationWorkerDeps, worker?: Worker): Promise<RemediationJobResult> {
   const { proposals, trail } = deps;
   const now = deps.now ?? (() => new Date());
@@ -397,7 +392,7 @@ export async function processRemediation(job: RemediationJob, token: string | un
     try {
       if (!control) throw new GateStop(`control ${plan.verify.controlId} is not in the catalog`, 'failed');
       const snapshot = await readFresh(deps, client, proposal);
-      const evaluation = evaluate(control, snapshot, deps);
+      const evaluation = evaluateControl(control, snapshot, deps.config.controlParameters);
       if (evaluation.status === 'PASSED') throw new GateStop(evaluation.reason, 'no-change');
       if (!fingerprintMatches(proposal.fingerprint, snapshot)) {
         throw new GateStop('resource changed since the audit; run /sagemaker-audit again', 'failed');
@@ -523,7 +518,7 @@ export async function processRemediation(job: RemediationJob, token: string | un
   let verdict: Evaluation;
   try {
     if (!control) throw new PlanStoppedError(`control ${plan.verify.controlId} is not in the catalog`);
-    verdict = evaluate(control, await readFresh(deps, client, proposal, verifiedName(plan, r)), deps);
+    verdict = evaluateControl(control, await readFresh(deps, client, proposal, verifiedName(plan, r)), deps.config.controlParameters);
   } catch (err) {
     const e = err instanceof GateStop ? new PlanStoppedError(err.message) : toRemediationError(err);
     if (e.retryable && !finalAttempt) throw e;
