@@ -74,7 +74,7 @@ async function run(concurrency: number, strategy: RateLimitStrategy): Promise<Ro
 
     const started = performance.now();
     const jobIdsList = await Promise.all(proposals.map((p) => enqueue(ctx, p.id, { attempts: 3 })));
-    startWorker(ctx, { rateLimitStrategy: strategy, pollIntervalMs: 20 });
+    await startWorker(ctx, { rateLimit: strategy });
     await Promise.all(jobIdsList.map((id) => waitFinished(ctx, id, 600_000)));
     const seconds = (performance.now() - started) / 1000;
 

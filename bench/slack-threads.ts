@@ -16,15 +16,15 @@ const data = workerData as { role: 'aws' | 'load' | 'workers'; accounts?: string
 if (data.role === 'workers') {
   // The workers in their own thread, as src/main.ts runs them for `npm start`.
   const { pino } = await import('pino');
-  const { createServices } = await import('../src/app.js');
+  const { createServices } = await import('../src/services.js');
   const { defaultClientFactory } = await import('../src/aws/clients.js');
   const { loadConfig } = await import('../src/config.js');
-  const { startWorkers, workerDepsFrom } = await import('../workers/index.js');
+  const { startWorkers } = await import('../workers/index.js');
   const config = loadConfig(data.env!);
   const logger = pino({ level: 'silent' });
-  const services = createServices(config, logger, { auditDeps: { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: data.awsUrl! }) } });
+  const services = createServices(config, logger, { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: data.awsUrl! }) });
   await services.ready();
-  const workers = await startWorkers(config, workerDepsFrom(services, logger));
+  const workers = await startWorkers(services);
   port.postMessage({ ready: true });
   port.on('message', async (m: { type: string }) => {
     if (m.type === 'close') {

@@ -14,10 +14,11 @@
  */
 import { Worker } from 'node:worker_threads';
 import { pino } from 'pino';
-import { createApp, createServices, webDepsFrom } from '../src/app.js';
+import { createServices } from '../src/services.js';
+import { createSlackApp } from '../src/slack/app.js';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
-import { startWorkers, workerDepsFrom } from '../workers/index.js';
+import { startWorkers } from '../workers/index.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../test/support/slack-standin/index.js';
 
 const quick = process.argv.includes('--quick');
@@ -65,9 +66,9 @@ const env: Record<string, string> = {
 };
 const config = loadConfig(env);
 const logger = pino({ level: 'silent' });
-const services = createServices(config, logger, { auditDeps: { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: aws.url }) } });
+const services = createServices(config, logger, { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: aws.url }) });
 await services.ready();
-const slackApp = createApp(config, { ...webDepsFrom(services, logger), botId: slack.botId, botUserId: slack.botUserId });
+const slackApp = createSlackApp(config, { listeners: services.listenerDeps(), redis: services.redis.producer, logger, identity: { botId: slack.botId, botUserId: slack.botUserId } });
 const port = await slackApp.start(0);
 const url = `http://127.0.0.1:${port}/slack/events`;
 // Workers: in their own thread (how `npm start` runs them), or with --same-thread on the web side's event loop.
@@ -75,7 +76,7 @@ const sameThread = process.argv.includes('--same-thread');
 const workersThread = sameThread ? undefined : thread({ role: 'workers', env, awsUrl: aws.url });
 if (workersThread) await next(workersThread);
 const workers = sameThread
-  ? await startWorkers(config, workerDepsFrom(services, logger))
+  ? await startWorkers(services)
   : undefined;
 console.log(`workers: ${sameThread ? 'same event loop as the web side (--same-thread)' : 'own thread (as npm start runs them)'}`);
 
@@ -158,9 +159,9 @@ await services.producers.audit.obliterate({ force: true });
 await services.producers.remediation.obliterate({ force: true });
 let cursor = '0';
 do {
-  const [nextCursor, keys] = await services.workerRedis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+  const [nextCursor, keys] = await services.redis.worker.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
   cursor = nextCursor;
-  if (keys.length) await services.workerRedis.unlink(...keys);
+  if (keys.length) await services.redis.worker.unlink(...keys);
 } while (cursor !== '0');
 await services.close();
 await slack.close();

@@ -129,8 +129,9 @@ async function main(): Promise<void> {
 
   const { pino } = await import('pino');
   const { loadConfig } = await import('../src/config.js');
-  const { createApp, createServices, webDepsFrom } = await import('../src/app.js');
-  const { startWorkers, workerDepsFrom } = await import('../workers/index.js');
+  const { createServices } = await import('../src/services.js');
+  const { createSlackApp } = await import('../src/slack/app.js');
+  const { startWorkers } = await import('../workers/index.js');
   const { ACTION_IDS } = await import('../src/slack/ids.js');
   const { renderBlocks } = await import('../src/demo/render.js');
 
@@ -148,15 +149,11 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
   });
   const logger = pino({ level: 'error' }, pino.destination(2));
-  const services = createServices(config, logger);
-  await services.ready();
   // The stand-in's notebook transitions take milliseconds: poll them quickly instead of AWS's 15 s.
-  const workers = await startWorkers(config, { ...workerDepsFrom(services, logger), remediationPollIntervalMs: 200 });
-  const app = createApp(config, {
-    ...webDepsFrom(services, logger),
-    botId: slack.botId,
-    botUserId: slack.botUserId,
-  });
+  const services = createServices(config, logger, { tuning: { remediationTiming: { pollIntervalMs: 200, maxPollIntervalMs: 1000, defaultMaxWaitSeconds: 1800 } } });
+  await services.ready();
+  const workers = await startWorkers(services);
+  const app = createSlackApp(config, { listeners: services.listenerDeps(), redis: services.redis.producer, logger, identity: { botId: slack.botId, botUserId: slack.botUserId } });
   const port = await app.start(0);
   const events = `http://127.0.0.1:${port}/slack/events`;
   out(`App: Bolt HTTP receiver on 127.0.0.1:${port}, workers on Redis (prefix ${prefix})`);
@@ -247,9 +244,9 @@ async function main(): Promise<void> {
     for (const q of [services.producers.audit, services.producers.remediation]) await q.obliterate({ force: true }).catch(() => undefined);
     let cursor = '0';
     do {
-      const [next, keys] = await services.workerRedis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      const [next, keys] = await services.redis.worker.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      if (keys.length > 0) await services.workerRedis.unlink(...keys);
+      if (keys.length > 0) await services.redis.worker.unlink(...keys);
     } while (cursor !== '0');
     await services.close().catch(() => undefined);
     await slack.close();

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import type { ControlParameters } from './controls/types.js';
 
 /**
  * The only module that reads the environment. Everything else receives a parsed, frozen Config.
@@ -76,6 +75,18 @@ const appEnv = z.object({
   SECURITYHUB_SYNC: bool(false),
   ACCEPT_RISK_MAX_DAYS: int(365, 1, 3650),
 });
+
+/** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
+export interface ControlParameters {
+  /** SageMaker.8: platform identifiers that pass. */
+  supportedPlatformIdentifiers: string[];
+  /** SageMaker.6 / .7: tag keys that must be present (case-sensitive); empty means "at least one non-aws: tag". */
+  requiredTagKeys: string[];
+  /** SageMaker.6 / .7: key -> value the tag fix adds for missing keys. */
+  remediationTagValues: Record<string, string>;
+  /** SageMaker.4: the InitialInstanceCount the fix sets. */
+  minimumInstanceCount: number;
+}
 
 export interface AuditConfig {
   regions: string[];

@@ -1,59 +1,101 @@
-import { pathToFileURL } from 'node:url';
-import type { WebClient } from '@slack/web-api';
-import { Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
-import type { Logger } from 'pino';
-import type { AuditReport, AuditScope } from '../src/audit/report.js';
-import type { Services } from '../src/app.js';
-import type { Config } from '../src/config.js';
-import { CONTROL_IDS } from '../src/controls/index.js';
-import type { AuditJobData } from '../src/queue/jobs.js';
-import { QUEUE_NAMES } from '../src/queue/names.js';
-import { RiskStore, withAcceptedRisks } from '../src/risks/index.js';
-import type { Producers } from '../src/queue/producers.js';
-import type { ProposalStore } from '../src/remediation/proposals.js';
-import type { AuditTrail } from '../src/remediation/trail.js';
-import type { ThreadLimits } from '../src/slack/blocks/audit.js';
-import type { Pacer } from '../src/slack/pacer.js';
-import { defaultClientFactory } from '../src/aws/clients.js';
-import { processAudit } from './audit.js';
-import { startDigestWorker } from './digest.js';
-import { createRemediationWorker, sagemakerClients } from './remediation.js';
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import type { Services } from '../src/services.js';
+import { QUEUE_NAMES, type QueueName } from '../src/queue/names.js';
+import { slackRemediationReporters } from '../src/slack/threads/remediation-reporter.js';
+import { SlidingWindowLimiter } from '../src/util/sliding-window.js';
+import { auditProcessor } from './audit.js';
+import { digestProcessor } from './digest.js';
+import { remediationProcessor, type RateLimitStrategy } from './remediation.js';
+import { risksProcessor } from './risks.js';
 
 /**
- * Registers one BullMQ worker per queue. Processors are plain async functions (workers/<queue>.ts); this file only
- * wires them to queues. Run it directly (`npm run start:workers`) for a workers-only process.
+ * The workers: one table that wires each queue to its processor (a plain async function, workers/<queue>.ts, over
+ * src/) and its BullMQ options, and builds every Worker the same way (one connection, one prefix, one set of log
+ * listeners). `startWorkers` also upserts the job schedulers and queues approvals left behind by a crash.
  */
-export interface WorkerDeps {
-  /** Blocking connection for the workers (`maxRetriesPerRequest: null`); BullMQ duplicates it as needed. */
-  connection: Redis;
-  slack: WebClient;
-  proposals: ProposalStore;
-  trail: AuditTrail;
-  producers: Producers;
-  logger: Logger;
-  runAudit: (request: AuditScope) => Promise<AuditReport>;
-  totalControls: number;
-  pacer?: Pacer;
-  limits?: ThreadLimits;
-  /** Audits run at once in this process. */
-  auditConcurrency?: number;
-  /** First poll delay of remediation waits (default 15 s, right for AWS; tests and the demo shrink it). */
-  remediationPollIntervalMs?: number;
+export interface WorkerOverrides {
+  /** Only these queues (tests start one at a time). Default: all. */
+  queues?: readonly QueueName[];
+  /** Per-queue BullMQ options on top of the table's (tests shorten locks). */
+  options?: Partial<Record<QueueName, Partial<WorkerOptions>>>;
+  remediationRateLimit?: RateLimitStrategy;
 }
 
-/** The worker side of `createServices` (worker connection and stores, shared producers and Slack client), for `startWorkers`. */
-export function workerDepsFrom(services: Services, logger: Logger): WorkerDeps {
-  return {
-    connection: services.workerRedis,
-    slack: services.slack,
-    proposals: services.worker.proposals,
-    trail: services.worker.trail,
-    producers: services.producers,
-    logger,
-    runAudit: services.runAudit,
-    totalControls: CONTROL_IDS.length,
-  };
+interface WorkerRow {
+  queue: QueueName;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each row's processor is typed by its own module
+  processor: Processor<any, any>;
+  options: Partial<WorkerOptions>;
+}
+
+function workerTable(services: Services, overrides: WorkerOverrides, remediationWorker: () => Worker | undefined): WorkerRow[] {
+  const { config, logger, slack, tuning } = services;
+  const stores = services.worker;
+  const securityHub = config.app.securityHubSync ? services.aws.clients : undefined;
+  const strategy = overrides.remediationRateLimit ?? 'delay-job';
+  return [
+    {
+      queue: QUEUE_NAMES.audit,
+      processor: auditProcessor({
+        slack,
+        proposals: stores.proposals,
+        trail: stores.trail,
+        runAudit: services.runAudit,
+        totalControls: services.listenerDeps().controlIds.length,
+        pacer: tuning.pacer,
+        limits: tuning.threadLimits,
+        logger: logger.child({ queue: QUEUE_NAMES.audit }),
+      }),
+      options: { concurrency: tuning.auditConcurrency },
+    },
+    {
+      queue: QUEUE_NAMES.remediation,
+      processor: remediationProcessor(
+        {
+          controlParameters: config.controlParameters,
+          proposals: stores.proposals,
+          trail: stores.trail,
+          accountRate: new SlidingWindowLimiter(services.redis.worker, `${config.app.queuePrefix}:remediation:rate`, config.app.remediation.accountRatePerSecond),
+          sagemakerFor: (accountId, region) => services.aws.clients(accountId, region).sagemaker,
+          reporterFor: slackRemediationReporters(slack, logger.child({ queue: QUEUE_NAMES.remediation })),
+          timing: tuning.remediationTiming,
+          logger: logger.child({ queue: QUEUE_NAMES.remediation }),
+        },
+        { rateLimit: strategy, worker: remediationWorker },
+      ),
+      options: {
+        concurrency: config.app.remediation.concurrency,
+        // Waits poll AWS with the event loop free, so the lock is renewed every lockDuration/2; a dead process's job
+        // is picked up again after about lockDuration + stalledInterval.
+        lockDuration: 60_000,
+        stalledInterval: 30_000,
+        // A job that stalls (process killed) more than twice fails instead of looping; its state is in the job data.
+        maxStalledCount: 2,
+        // 'pause-queue' needs a limiter for worker.rateLimit to take effect (BullMQ checks limiter.max).
+        ...(strategy === 'pause-queue' ? { limiter: { max: 1_000_000, duration: 1000 } } : {}),
+      },
+    },
+    {
+      queue: QUEUE_NAMES.digest,
+      processor: digestProcessor({
+        config,
+        slack,
+        state: stores.digestState,
+        risks: stores.risks,
+        runAudit: services.runAudit,
+        securityHub,
+        logger: logger.child({ queue: QUEUE_NAMES.digest }),
+        now: services.now,
+      }),
+      // A digest of a large fleet runs a full audit: give the lock room.
+      options: { concurrency: 1, lockDuration: 120_000 },
+    },
+    {
+      queue: QUEUE_NAMES.risks,
+      processor: risksProcessor({ risks: stores.risks, securityHub, regions: config.regions, logger: logger.child({ queue: QUEUE_NAMES.risks }) }, services.now),
+      options: { concurrency: 1 },
+    },
+  ];
 }
 
 export interface RunningWorkers {
@@ -61,46 +103,41 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
-export async function startWorkers(config: Config, deps: WorkerDeps): Promise<RunningWorkers> {
-  const { connection, logger } = deps;
-  const prefix = config.app.queuePrefix;
-
-  // Accepted risks in force turn FAILED results into SUPPRESSED (visible, out of the failure counts).
-  const auditWithRisks = withAcceptedRisks(deps.runAudit, new RiskStore(connection, prefix));
-  const workers: Worker[] = [
-    new Worker<AuditJobData>(
-      QUEUE_NAMES.audit,
-      (job) => processAudit(job.data, { ...deps, runAudit: auditWithRisks, config, logger: logger.child({ queue: 'audit', jobId: job.id }) }),
-      { connection, prefix, concurrency: deps.auditConcurrency ?? 2 },
-    ),
-    createRemediationWorker({ config, slack: deps.slack, proposals: deps.proposals, trail: deps.trail, redis: connection, connection, sagemakerFor: sagemakerClients(config, defaultClientFactory({ maxAttempts: config.maxAttempts })), logger: logger.child({ queue: 'remediation' }), ...(deps.remediationPollIntervalMs !== undefined ? { pollIntervalMs: deps.remediationPollIntervalMs } : {}) }) as unknown as Worker,
-  ];
-  // Digest, accepted-risk expiry and Security Hub sync (workers/digest.ts); upserts the daily digest scheduler.
-  const digest = await startDigestWorker(config, { connection, slack: deps.slack, trail: deps.trail, runAudit: deps.runAudit, logger: logger.child({ queue: 'digest' }) });
-  workers.push(digest.worker);
-
-  for (const w of workers) {
-    w.on('error', (err) => logger.error({ err, queue: w.name }, 'worker error'));
-    w.on('failed', (job, err) => logger.warn({ err, queue: w.name, jobId: job?.id }, 'job failed'));
-  }
+export async function startWorkers(services: Services, overrides: WorkerOverrides = {}): Promise<RunningWorkers> {
+  const { config, logger } = services;
+  const holder: { remediation?: Worker } = {};
+  const rows = workerTable(services, overrides, () => holder.remediation).filter((row) => !overrides.queues || overrides.queues.includes(row.queue));
+  const workers = rows.map((row) => {
+    const worker = new Worker(row.queue, row.processor, {
+      connection: services.redis.worker,
+      prefix: config.app.queuePrefix,
+      ...row.options,
+      ...overrides.options?.[row.queue],
+    });
+    worker.on('error', (err) => logger.error({ err, queue: row.queue }, 'worker error'));
+    worker.on('failed', (job, err) => logger.warn({ err: err.message, queue: row.queue, jobId: job?.id }, 'job failed'));
+    worker.on('stalled', (jobId) => logger.warn({ queue: row.queue, jobId }, 'job stalled; it will be picked up again'));
+    if (row.queue === QUEUE_NAMES.remediation) holder.remediation = worker;
+    return worker;
+  });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
 
-  // An approval whose job was never queued (crash between the decision and the enqueue) is queued now.
-  const requeued = await deps.producers.requeueApproved(deps.proposals, { dryRun: config.app.remediation.mode === 'dry-run' });
-  if (requeued > 0) logger.warn({ requeued }, 'queued remediation jobs for approvals left behind');
+  if (!overrides.queues) {
+    try {
+      const scheduled = await services.producers.ensureSchedules(config.app);
+      logger.info({ scheduled, cron: config.app.digest.cron, tz: config.app.digest.tz }, scheduled ? 'daily digest scheduled' : 'no DIGEST_CHANNEL: daily digest not scheduled');
+    } catch (err) {
+      logger.error({ err }, 'could not upsert the digest schedule (check DIGEST_CRON / DIGEST_TZ)');
+    }
+    // An approval whose job was never queued (crash between the decision and the enqueue) is queued now.
+    const requeued = await services.producers.requeueApproved(services.worker.proposals, { dryRun: config.app.remediation.mode === 'dry-run' });
+    if (requeued > 0) logger.warn({ requeued }, 'queued remediation jobs for approvals left behind');
+  }
 
   return {
     workers,
     async close() {
       await Promise.all(workers.map((w) => w.close()));
-      await digest.close();
     },
   };
-}
-
-const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (isMain) {
-  const { runEntryPoint } = await import('../src/main.js');
-  // eslint-disable-next-line no-restricted-properties -- entry point reads the environment once
-  await runEntryPoint(process.env, { web: false, workers: true });
 }

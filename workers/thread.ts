@@ -1,15 +1,19 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { runEntryPoint } from '../src/main.js';
+import { runProcess } from '../src/lifecycle.js';
+import { startWorkers } from './index.js';
 
 /**
- * The workers in a worker thread of the `npm start` process (see src/main.ts): audits parse and evaluate thousands of
- * AWS responses, and on their own event loop they cannot delay the web side's 3-second Slack acknowledgements.
- * Started through workers/thread-boot.mjs (tsx's loader is not inherited by worker threads).
+ * The workers in a worker thread of the `npm start` process (see src/main.ts), so audits cannot delay the web side's
+ * 3-second Slack acknowledgements. Started through workers/thread-boot.mjs (tsx's loader is not inherited by worker
+ * threads); stopped by its parent with a `shutdown` message.
  */
 const port = parentPort;
 if (!port) throw new Error('workers/thread.ts runs only as a worker thread');
 const { env } = workerData as { env: Record<string, string | undefined> };
-const running = await runEntryPoint(env, { web: false, workers: true });
+const running = await runProcess(env, 'workers', async ({ services }) => {
+  const workers = await startWorkers(services);
+  return { stop: () => workers.close() };
+});
 port.postMessage({ type: 'ready' });
 port.on('message', (m: { type?: string }) => {
   if (m.type !== 'shutdown') return;

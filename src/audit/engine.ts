@@ -1,17 +1,20 @@
 import { resolveTargets, type AuditTarget } from '../aws/accounts.js';
 import { defaultClientFactory, destroyClients, type ClientFactory } from '../aws/clients.js';
 import { toReadError } from '../aws/errors.js';
-import { collectInventory, matchesResource, nameFromArn, needsFor, operationsOf } from '../aws/inventory.js';
-import { RESOURCE_TYPES, type ReadError, type ResourceKind, type ResourceSnapshot } from '../aws/resources.js';
+import { nameFromArn } from '../aws/arns.js';
+import { configurationFingerprint } from '../aws/fingerprint.js';
+import { collectInventory, matchesResource, needsFor } from '../aws/inventory.js';
+import { KINDS, kindOfResourceType } from '../aws/kinds/index.js';
+import type { ReadError, ResourceKind, ResourceSnapshot } from '../aws/resources.js';
 import { readControlFindingGenerator, readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
 import type { AuditConfig } from '../config.js';
 import { CONTROLS, evaluateControl, planControl, type AnyControl } from '../controls/index.js';
-import type { Evaluation, Severity } from '../controls/types.js';
-import { configurationFingerprint } from '../remediation/drift.js';
-import type { RemediationPlan } from '../remediation/plan.js';
+import type { Evaluation } from '../controls/types.js';
+import type { RemediationPlan } from '../plans/plan.js';
 import { createLimit, mapLimit } from '../util/limit.js';
 import type { AuditNote, AuditReport, AuditResult, AuditSource, SecurityHubView } from './report.js';
 import { compareControlIds, compareResults, summarize } from './summary.js';
+import type { Severity } from '../aws/resources.js';
 
 export interface AuditRequest {
   /** 12-digit ids; default `config.accounts`; none (and no discovery) → the caller's own account. */
@@ -76,15 +79,8 @@ export function selectControls(ids: readonly string[] | undefined): AnyControl[]
   return out.sort((a, b) => compareControlIds(a.metadata.id, b.metadata.id));
 }
 
-const KIND_BY_TYPE = new Map<string, ResourceKind>(Object.entries(RESOURCE_TYPES).map(([k, t]) => [t.toLowerCase(), k as ResourceKind]));
-/** ASFF uses `AwsSageMakerNotebookInstance` for some types; CloudFormation names for others. */
 function kindOfFinding(f: SecurityHubFinding, control: AnyControl | undefined): ResourceKind | undefined {
-  if (control) return control.metadata.resourceKind;
-  const t = (f.resourceType ?? '').toLowerCase();
-  const direct = KIND_BY_TYPE.get(t);
-  if (direct) return direct;
-  for (const [type, kind] of KIND_BY_TYPE) if (type.replaceAll('::', '') === t) return kind;
-  return undefined;
+  return control ? control.metadata.resourceKind : kindOfResourceType(f.resourceType);
 }
 
 function safeEvaluate(control: AnyControl, snapshot: ResourceSnapshot, config: AuditConfig): Evaluation {
@@ -136,7 +132,7 @@ function reportedOnlyResult(
     status: gone ? 'NOT_APPLICABLE' : 'FAILED',
     severity,
     resourceKind: kind,
-    resourceType: RESOURCE_TYPES[kind],
+    resourceType: KINDS[kind].resourceType,
     resourceArn: f.resourceId,
     resourceName: name,
     accountId: f.accountId,
@@ -173,7 +169,7 @@ async function auditTarget(
   // Evaluate each snapshot as soon as it is read, then let it go: only results are kept.
   const onSnapshot = (snapshot: ResourceSnapshot): void => {
     resources++;
-    const fingerprint = snapshot.detail !== undefined || snapshot.tags !== undefined ? configurationFingerprint(snapshot.detail, snapshot.tags) : null;
+    const fingerprint = snapshot.detail !== undefined || snapshot.tags !== undefined ? configurationFingerprint(snapshot.ref.kind, snapshot.detail, snapshot.tags) : null;
     for (const control of byKind.get(snapshot.ref.kind) ?? []) {
       const evaluation = safeEvaluate(control, snapshot, config);
       results.push({
@@ -181,7 +177,7 @@ async function auditTarget(
         status: evaluation.status,
         severity: control.metadata.severity,
         resourceKind: snapshot.ref.kind,
-        resourceType: RESOURCE_TYPES[snapshot.ref.kind],
+        resourceType: KINDS[snapshot.ref.kind].resourceType,
         resourceArn: snapshot.ref.arn,
         resourceName: snapshot.ref.name,
         accountId,
@@ -247,7 +243,7 @@ async function auditTarget(
     }
     // Kinds whose List calls all succeeded here: a finding for one of them that matched nothing is stale.
     const failedLists = new Set(errors.filter((e) => e.resourceArn === undefined).map((e) => e.operation));
-    const listedKinds = new Set([...byKind.keys()].filter((kind) => inv && !failedLists.has(operationsOf(kind).list)));
+    const listedKinds = new Set([...byKind.keys()].filter((kind) => inv && !failedLists.has(KINDS[kind].list.operation)));
     for (const f of wanted) {
       if (matched.has(f)) continue;
       const r = reportedOnlyResult(f, controlById.get(f.controlId), source, listedKinds);

@@ -1,6 +1,7 @@
 import type { ResourceKind, ReadError } from '../aws/resources.js';
-import type { ControlStatus, Severity } from '../controls/types.js';
-import type { RemediationPlan } from '../remediation/plan.js';
+import type { ControlStatus } from '../controls/types.js';
+import type { RemediationPlan } from '../plans/plan.js';
+import type { Severity } from '../aws/resources.js';
 
 /** The JSON report shape is a public contract (CLI `--format json`, Slack, digest): extend, never rename. */
 export type ResultStatus = ControlStatus | 'SUPPRESSED';

@@ -1,5 +1,5 @@
-import type { Severity } from '../controls/types.js';
 import type { AuditResult, AuditSummary, Drift, ResultStatus, StatusCounts } from './report.js';
+import type { Severity } from '../aws/resources.js';
 
 export const RESULT_STATUSES: readonly ResultStatus[] = ['FAILED', 'UNKNOWN', 'SUPPRESSED', 'PASSED', 'NOT_APPLICABLE'];
 export const DRIFTS: readonly Drift[] = ['agrees', 'fixed-still-reported', 'failing-not-reported', 'reported-only'];

@@ -1,10 +1,11 @@
 import { paginateListAccounts } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
-import type { AuditNote } from '../audit/report.js';
 import { mapLimit } from '../util/limit.js';
 import type { AwsCredentialIdentityProvider, ClientFactory } from './clients.js';
 import { NoCredentialsError, errorMessage, isCredentialsError, toReadError } from './errors.js';
-import type { ReadError } from './resources.js';
+import type { AuditNote, ReadError } from './resources.js';
+import { roleArnFor } from './arns.js';
+import { isAccountId } from '../validation.js';
 
 /** One account × region to audit, with the credentials that reach it (undefined = the default chain). */
 export interface AuditTarget {
@@ -32,25 +33,6 @@ export interface ResolvedTargets {
 
 /** Region value used in ReadErrors that concern a whole account (AssumeRole) or the organization. */
 export const ALL_REGIONS = '*';
-
-const ACCOUNT_ID = /^\d{12}$/;
-
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  if (region.startsWith('us-iso-')) return 'aws-iso';
-  if (region.startsWith('us-isob-')) return 'aws-iso-b';
-  return 'aws';
-}
-
-/** `Auditor` → `arn:aws:iam::<id>:role/Auditor`; an ARN template gets `{accountId}` replaced. */
-export function roleArnFor(role: string, accountId: string, region = 'us-east-1'): string {
-  if (role.startsWith('arn:')) {
-    if (!role.includes('{accountId}')) throw new Error(`role ARN template must contain {accountId}: ${role}`);
-    return role.replaceAll('{accountId}', accountId);
-  }
-  return `arn:${partitionOf(region)}:iam::${accountId}:role/${role}`;
-}
 
 async function callerAccount(factory: ClientFactory, region: string): Promise<string> {
   const sts = factory.sts({ region });
@@ -93,7 +75,7 @@ export async function resolveTargets(o: ResolveTargetsOptions): Promise<Resolved
   if (homeRegion === undefined) throw new Error('no region: set --regions or AWS_REGION');
   const errors: ReadError[] = [];
   const notes: AuditNote[] = [];
-  for (const id of o.accounts) if (!ACCOUNT_ID.test(id)) throw new Error(`not a 12-digit account id: "${id}"`);
+  for (const id of o.accounts) if (!isAccountId(id)) throw new Error(`not a 12-digit account id: "${id}"`);
 
   let caller: string | undefined;
   const requested = new Set(o.accounts);

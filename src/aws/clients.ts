@@ -3,6 +3,7 @@ import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { roleArnFor } from './arns.js';
 
 /** A credentials provider as the SDK takes it (typed from the SDK itself, no extra dependency). */
 export type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
@@ -110,4 +111,34 @@ export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: str
     organizations: (o) => createOrganizationsClient({ ...o, ...extra }),
     assumeRole: (roleArn, region) => assumeRoleCredentials(roleArn, { region, ...extra }),
   };
+}
+
+/** SDK clients per account and region, built on first use and reused. */
+export interface AccountClients {
+  (accountId: string, region: string): AwsClients;
+  /** Closes every client built so far. */
+  close(): void;
+}
+
+/**
+ * Clients for each account and region, with `role` (a name or an ARN template) assumed in each account, or the
+ * default credentials when no role is configured.
+ */
+export function accountClients(factory: ClientFactory, role: string | undefined): AccountClients {
+  const cache = new Map<string, AwsClients>();
+  const get = (accountId: string, region: string): AwsClients => {
+    const key = `${accountId}/${region}`;
+    let clients = cache.get(key);
+    if (!clients) {
+      clients = factory.aws(role ? { region, credentials: factory.assumeRole(roleArnFor(role, accountId, region), region) } : { region });
+      cache.set(key, clients);
+    }
+    return clients;
+  };
+  return Object.assign(get, {
+    close() {
+      for (const c of cache.values()) destroyClients(c);
+      cache.clear();
+    },
+  });
 }

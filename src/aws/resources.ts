@@ -30,6 +30,16 @@ export const RESOURCE_KINDS = [
 ] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
+/** Security Hub severity labels, most severe first. */
+export const SEVERITIES = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** What must be read about a resource for a control: its Describe output, its tags, or both. */
+export interface EvidenceNeed {
+  describe: boolean;
+  tags: boolean;
+}
+
 /** The Describe output each kind is evaluated on (the SDK's own shapes, so fixtures follow the API reference). */
 export interface DescribeOutputs {
   'notebook-instance': DescribeNotebookInstanceOutput;
@@ -46,22 +56,6 @@ export interface DescribeOutputs {
   image: DescribeImageResponse;
 }
 
-/** CloudFormation / Security Hub resource type of each kind. */
-export const RESOURCE_TYPES: Record<ResourceKind, string> = {
-  'notebook-instance': 'AWS::SageMaker::NotebookInstance',
-  'data-quality-job-definition': 'AWS::SageMaker::DataQualityJobDefinition',
-  'model-quality-job-definition': 'AWS::SageMaker::ModelQualityJobDefinition',
-  'model-bias-job-definition': 'AWS::SageMaker::ModelBiasJobDefinition',
-  'model-explainability-job-definition': 'AWS::SageMaker::ModelExplainabilityJobDefinition',
-  'monitoring-schedule': 'AWS::SageMaker::MonitoringSchedule',
-  model: 'AWS::SageMaker::Model',
-  'endpoint-config': 'AWS::SageMaker::EndpointConfig',
-  'feature-group': 'AWS::SageMaker::FeatureGroup',
-  'inference-experiment': 'AWS::SageMaker::InferenceExperiment',
-  'app-image-config': 'AWS::SageMaker::AppImageConfig',
-  image: 'AWS::SageMaker::Image',
-};
-
 /** The four Model Monitor job definition families; each has its own Describe/Create/Delete/List calls. */
 export const JOB_DEFINITION_KINDS = [
   'data-quality-job-definition',
@@ -71,20 +65,19 @@ export const JOB_DEFINITION_KINDS = [
 ] as const;
 export type JobDefinitionKind = (typeof JOB_DEFINITION_KINDS)[number];
 
-/** `MonitoringType` as SageMaker spells it, for schedules that reference a named definition. */
-export const MONITORING_TYPES: Record<JobDefinitionKind, 'DataQuality' | 'ModelQuality' | 'ModelBias' | 'ModelExplainability'> = {
-  'data-quality-job-definition': 'DataQuality',
-  'model-quality-job-definition': 'ModelQuality',
-  'model-bias-job-definition': 'ModelBias',
-  'model-explainability-job-definition': 'ModelExplainability',
-};
-
 export interface ResourceRef<K extends ResourceKind = ResourceKind> {
   kind: K;
   arn: string;
   name: string;
   accountId: string;
   region: string;
+}
+
+/** Something the user should know that is not an error (Security Hub not enabled, accounts discovered…). */
+export interface AuditNote {
+  accountId?: string;
+  region?: string;
+  message: string;
 }
 
 /** Something the collector could not read. Kept in the report instead of being thrown away. */

@@ -1,9 +1,8 @@
 import { BatchUpdateFindingsCommand, DescribeHubCommand, paginateGetFindings } from '@aws-sdk/client-securityhub';
 import type { AwsSecurityFinding, AwsSecurityFindingFilters, SecurityHubClient, StringFilter } from '@aws-sdk/client-securityhub';
-import type { Severity } from '../controls/types.js';
 import type { Limit } from '../util/limit.js';
 import { isSecurityHubNotEnabled, toReadError } from './errors.js';
-import type { ReadError } from './resources.js';
+import type { ReadError, Severity } from './resources.js';
 
 /** The part of an ASFF finding the audit uses (kept small: a page is dropped as soon as it is mapped). */
 export interface SecurityHubFinding {

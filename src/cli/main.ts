@@ -6,7 +6,7 @@ import type { AuditReport } from '../audit/report.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
 import { ConfigError, loadAuditConfig, type AuditConfig } from '../config.js';
 import { CONTROLS } from '../controls/index.js';
-import { iamPolicy } from '../aws/iam-policy.js';
+import { iamPolicy } from '../iam/policy.js';
 import { CONTROLS_HELP, IAM_POLICY_HELP, MAIN_HELP, SCAN_HELP, UsageError, parseCommandLine, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
 
 export interface CliIo {

@@ -1,7 +1,9 @@
 import type { MonitoringNetworkConfig, MonitoringResources } from '@aws-sdk/client-sagemaker';
 import type { JobDefinitionKind, ResourceKind, ResourceRef, ResourceSnapshot } from '../aws/resources.js';
-import { step, type PlanStep, type RemediationPlan } from '../remediation/plan.js';
-import type { Control, ControlParameters, Evaluation, Severity } from './types.js';
+import { step, type PlanStep, type RemediationPlan } from '../plans/plan.js';
+import type { Severity } from '../aws/resources.js';
+import type { ControlParameters } from '../config.js';
+import type { Control, Evaluation } from './types.js';
 
 /* ------------------------------------------------------------------------------------------------------------------
  * Wording shared by every control: "SageMaker <kind> <name> …".
@@ -451,7 +453,7 @@ export function recreateJobDefinitionPlan(
       `or use AWS credentials, which breaks monitoring containers that call out at run time (pitfall P6).${single}`,
     allowedStates: [],
     steps,
-    verify: { controlId },
+    verify: { controlId, resourceName: newName },
     rollback: 'Schedules are pointed back at the original definition and the new one is deleted; the saved copy allows recreating a deleted original.',
   };
 }

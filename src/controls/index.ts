@@ -1,5 +1,5 @@
 import type { ResourceKind, ResourceSnapshot } from '../aws/resources.js';
-import type { RemediationPlan } from '../remediation/plan.js';
+import type { RemediationPlan } from '../plans/plan.js';
 import { sagemaker1 } from './sagemaker-1.js';
 import { sagemaker2 } from './sagemaker-2.js';
 import { sagemaker3 } from './sagemaker-3.js';
@@ -25,7 +25,8 @@ import { sagemaker22 } from './sagemaker-22.js';
 import { sagemaker23 } from './sagemaker-23.js';
 import { sagemaker24 } from './sagemaker-24.js';
 import { sagemaker25 } from './sagemaker-25.js';
-import type { Control, ControlParameters, Evaluation } from './types.js';
+import type { ControlParameters } from '../config.js';
+import type { Control, Evaluation } from './types.js';
 
 /** A control of any kind: the union of `Control<K>` over the kinds, so callers can narrow on `metadata.resourceKind`. */
 export type AnyControl = { [K in ResourceKind]: Control<K> }[ResourceKind];

@@ -1,4 +1,4 @@
-import type { ControlParameters } from './types.js';
+import type { ControlParameters } from '../config.js';
 
 /**
  * AWS's documented values. SageMaker.8's platform list is the only place `notebook-al2023-v1` is written down:

@@ -1,4 +1,4 @@
-import { step } from '../remediation/plan.js';
+import { step } from '../plans/plan.js';
 import { evaluateScheduleFlag, namedDefinitionPlan } from './helpers.js';
 import { defineControl } from './types.js';
 

@@ -1,5 +1,5 @@
 import type { ProductionVariant } from '@aws-sdk/client-sagemaker';
-import { step } from '../remediation/plan.js';
+import { step } from '../plans/plan.js';
 import { compliantName, result, subject, unknownDetail } from './helpers.js';
 import { defineControl } from './types.js';
 
@@ -89,7 +89,7 @@ export const sagemaker4 = defineControl({
         step('wait', 'endpoints.wait-in-service', `Wait until those endpoints are InService`, { configName: newName, maxWaitSeconds: 3600 }),
         step('delete-old', 'endpoint-config.delete-if-unused', `Delete \`${name}\` once no endpoint uses it`, { name }),
       ],
-      verify: { controlId: 'SageMaker.4' },
+      verify: { controlId: 'SageMaker.4', resourceName: newName },
       rollback: `Endpoints are switched back to ${name} and ${newName} is deleted; the saved copy allows recreating a deleted original.`,
     };
   },

@@ -1,8 +1,7 @@
-import type { ResourceKind, ResourceSnapshot } from '../aws/resources.js';
-import type { RemediationKind, RemediationPlan } from '../remediation/plan.js';
+import type { EvidenceNeed, ResourceKind, ResourceSnapshot, Severity } from '../aws/resources.js';
+import type { ControlParameters } from '../config.js';
+import type { RemediationKind, RemediationPlan } from '../plans/plan.js';
 
-export type Severity = 'LOW' | 'MEDIUM' | 'HIGH' | 'CRITICAL';
-export const SEVERITIES: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 
 /** SUPPRESSED is never returned by `evaluate`: it is set on a FAILED result covered by an accepted risk. */
 export type ControlStatus = 'PASSED' | 'FAILED' | 'NOT_APPLICABLE' | 'UNKNOWN';
@@ -11,18 +10,6 @@ export interface Evaluation {
   status: ControlStatus;
   /** One sentence that names the service, the resource and the result. */
   reason: string;
-}
-
-/** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
-export interface ControlParameters {
-  /** SageMaker.8: platform identifiers that pass. */
-  supportedPlatformIdentifiers: string[];
-  /** SageMaker.6 / .7: tag keys that must be present (case-sensitive); empty means "at least one non-aws: tag". */
-  requiredTagKeys: string[];
-  /** SageMaker.6 / .7: key -> value the tag fix adds for missing keys. */
-  remediationTagValues: Record<string, string>;
-  /** SageMaker.4: the InitialInstanceCount the fix sets. */
-  minimumInstanceCount: number;
 }
 
 export interface ControlMetadata<K extends ResourceKind = ResourceKind> {
@@ -36,7 +23,7 @@ export interface ControlMetadata<K extends ResourceKind = ResourceKind> {
   /** The field the control reads, as a path into the Describe output (or "tags"). */
   checks: string;
   /** Which evidence the collector must read for this control. */
-  evidence: { describe: boolean; tags: boolean };
+  evidence: EvidenceNeed;
   /** Names of ControlParameters the control uses. */
   parameters: (keyof ControlParameters)[];
   /** Periodic controls can keep a FAILED finding for a while after a fix. */

@@ -1,7 +1,7 @@
 import { Resvg } from '@resvg/resvg-js';
 import * as echarts from 'echarts';
-import type { Severity } from '../controls/types.js';
-import { SEVERITIES } from '../controls/types.js';
+import { SEVERITIES } from '../aws/resources.js';
+import type { Severity } from '../aws/resources.js';
 
 export interface TrendPoint {
   /** YYYY-MM-DD */

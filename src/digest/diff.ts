@@ -1,6 +1,6 @@
 import type { AuditReport, AuditResult } from '../audit/report.js';
-import type { Severity } from '../controls/types.js';
 import { findingKey } from './keys.js';
+import type { Severity } from '../aws/resources.js';
 
 /** ReadError region used for errors that concern a whole account (e.g. AssumeRole failed); see src/aws/accounts.ts. */
 const ALL_REGIONS = '*';

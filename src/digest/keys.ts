@@ -1,6 +1,6 @@
 import type { AuditResult } from '../audit/report.js';
-import type { Severity } from '../controls/types.js';
-import { SEVERITIES } from '../controls/types.js';
+import { SEVERITIES } from '../aws/resources.js';
+import type { Severity } from '../aws/resources.js';
 
 /** The identity of one finding across digests: control, account, region and resource, lower-cased. */
 export function findingKey(r: Pick<AuditResult, 'controlId' | 'accountId' | 'region' | 'resourceArn'>): string {

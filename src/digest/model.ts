@@ -1,8 +1,8 @@
 import type { AcceptedRisk, AuditReport, AuditResult } from '../audit/report.js';
-import type { Severity } from '../controls/types.js';
 import type { AcceptedRiskRecord } from '../risks/types.js';
 import type { CarriedReason, DigestDiff, FindingState } from './diff.js';
 import { ageInDays, emptySeverityCounts, severityRank } from './keys.js';
+import type { Severity } from '../aws/resources.js';
 
 /** One open finding as the digest shows it. */
 export interface DigestItem {

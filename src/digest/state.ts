@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { AuditResult } from '../audit/report.js';
-import type { Severity } from '../controls/types.js';
 import type { TrendPoint } from './chart.js';
 import type { FindingState, PreviousRun } from './diff.js';
 import { lastDays } from './keys.js';
+import type { Severity } from '../aws/resources.js';
 
 export const HISTORY_DAYS = 30;
 const ITEM_TTL_SECONDS = 7 * 24 * 3600;

@@ -1,4 +1,6 @@
 import type { AuditScope } from '../audit/report.js';
+import type { PersistedExecution, RemediationRequest } from '../remediation/run.js';
+import type { RiskSyncRequest } from '../risks/jobs.js';
 
 /** Job data is stored in clear text in Redis: ids and names only, never tokens or credentials. */
 
@@ -12,12 +14,8 @@ export interface AuditJobData {
   statusMessageTs: string;
 }
 
-export interface RemediationJobData {
-  proposalId: string;
-  approvedBy: string;
-  approvedAt: string;
-  dryRun: boolean;
-}
+/** The approval, plus the executor's progress persisted after every step (a re-delivered job resumes). */
+export type RemediationJobData = RemediationRequest & { execution?: PersistedExecution };
 
 export interface DigestJobData {
   /** Who asked for an on-demand digest; absent for the scheduled one. */
@@ -25,8 +23,18 @@ export interface DigestJobData {
   channelId?: string;
 }
 
+export type RiskJobData = RiskSyncRequest | Record<string, never>;
+
 /** Job ids derive from what they do, so duplicates collapse (BullMQ ids: no ':' and not only digits). */
 export const jobIds = {
   audit: (auditId: string) => `audit-${auditId}`,
   remediation: (proposalId: string) => `remediate-${proposalId}`,
 };
+
+/** The scheduled time of a scheduler job (its id is `repeat:<schedulerId>:<millis>`), or undefined for on-demand jobs. */
+export function schedulerTick(job: { id?: string | undefined; repeatJobKey?: string | undefined; opts?: { prevMillis?: number } }): string | undefined {
+  const m = /^repeat:[^:]+:(\d+)$/.exec(job.id ?? '');
+  if (m) return m[1];
+  if (job.repeatJobKey && job.opts?.prevMillis !== undefined) return String(job.opts.prevMillis);
+  return undefined;
+}

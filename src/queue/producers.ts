@@ -1,8 +1,10 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import type { Redis } from 'ioredis';
+import type { AppConfig } from '../config.js';
 import type { ProposalStore } from '../remediation/proposals.js';
-import { jobIds, type AuditJobData, type RemediationJobData } from './jobs.js';
-import { QUEUE_NAMES } from './names.js';
+import type { RiskSyncRequest } from '../risks/jobs.js';
+import { jobIds, type AuditJobData, type DigestJobData, type RemediationJobData, type RiskJobData } from './jobs.js';
+import { JOB_NAMES, QUEUE_NAMES, SCHEDULER_IDS } from './names.js';
 
 /**
  * Producers: the web side adds jobs here and nothing else. Job ids derive from what the job does, so a replayed
@@ -24,24 +26,50 @@ const REMEDIATION_JOB: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
+const DIGEST_JOB: JobsOptions = {
+  attempts: 3,
+  backoff: { type: 'exponential', delay: 10_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 100 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 100 },
+};
+
+const RISK_JOB: JobsOptions = {
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 24 * 3600, count: 1000 },
+  removeOnFail: { age: 30 * 24 * 3600, count: 1000 },
+};
+
 export interface Producers {
   audit: Queue<AuditJobData>;
   remediation: Queue<RemediationJobData>;
+  digest: Queue<DigestJobData>;
+  risks: Queue<RiskJobData>;
   /** Adds the audit job (id from the audit id); returns false when a job with that id already existed. */
   enqueueAudit(data: AuditJobData): Promise<boolean>;
   /** Adds the remediation job (id from the proposal id); returns false when it already existed. */
   enqueueRemediation(data: RemediationJobData): Promise<boolean>;
+  /** An on-demand digest now. */
+  enqueueDigest(data: DigestJobData): Promise<void>;
+  enqueueRiskSync(data: RiskSyncRequest): Promise<void>;
   /**
    * Queues the job of every approved proposal whose job is missing (a crash between the decision and the enqueue),
    * and clears the index. Returns how many it queued.
    */
   requeueApproved(store: ProposalStore, options: { dryRun: boolean }): Promise<number>;
+  /**
+   * Upserts the daily digest scheduler (idempotent per id, safe on every start) when a digest channel is set,
+   * removes it when not, and upserts the hourly risk-expiry scheduler. Returns whether the digest is scheduled.
+   */
+  ensureSchedules(config: Pick<AppConfig, 'digest'>): Promise<boolean>;
   close(): Promise<void>;
 }
 
 export function createProducers(connection: Redis, prefix: string): Producers {
   const audit = new Queue<AuditJobData>(QUEUE_NAMES.audit, { connection, prefix });
   const remediation = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection, prefix });
+  const digest = new Queue<DigestJobData>(QUEUE_NAMES.digest, { connection, prefix });
+  const risks = new Queue<RiskJobData>(QUEUE_NAMES.risks, { connection, prefix });
 
   async function addOnce<T>(queue: Queue<T>, name: string, jobId: string, data: T, opts: JobsOptions): Promise<boolean> {
     if (await queue.getJob(jobId)) return false;
@@ -53,8 +81,16 @@ export function createProducers(connection: Redis, prefix: string): Producers {
   const producers: Producers = {
     audit,
     remediation,
-    enqueueAudit: (data) => addOnce(audit, 'audit', jobIds.audit(data.auditId), data, AUDIT_JOB),
-    enqueueRemediation: (data) => addOnce(remediation, 'remediate', jobIds.remediation(data.proposalId), data, REMEDIATION_JOB),
+    digest,
+    risks,
+    enqueueAudit: (data) => addOnce(audit, JOB_NAMES.audit, jobIds.audit(data.auditId), data, AUDIT_JOB),
+    enqueueRemediation: (data) => addOnce(remediation, JOB_NAMES.remediate, jobIds.remediation(data.proposalId), data, REMEDIATION_JOB),
+    async enqueueDigest(data) {
+      await digest.add(JOB_NAMES.digest, data, { ...DIGEST_JOB, attempts: 1 });
+    },
+    async enqueueRiskSync(data) {
+      await risks.add(JOB_NAMES.riskSync, data, RISK_JOB);
+    },
     async requeueApproved(store, { dryRun }) {
       let queued = 0;
       for (const id of await store.approvedNotQueued()) {
@@ -72,8 +108,17 @@ export function createProducers(connection: Redis, prefix: string): Producers {
       }
       return queued;
     },
+    async ensureSchedules(config) {
+      await risks.upsertJobScheduler(SCHEDULER_IDS.riskExpiry, { pattern: '0 * * * *', tz: 'UTC' }, { name: JOB_NAMES.riskExpiry, data: {}, opts: RISK_JOB });
+      if (!config.digest.channel) {
+        await digest.removeJobScheduler(SCHEDULER_IDS.digest);
+        return false;
+      }
+      await digest.upsertJobScheduler(SCHEDULER_IDS.digest, { pattern: config.digest.cron, tz: config.digest.tz }, { name: JOB_NAMES.digest, data: {}, opts: DIGEST_JOB });
+      return true;
+    },
     async close() {
-      await Promise.all([audit.close(), remediation.close()]);
+      await Promise.all([audit.close(), remediation.close(), digest.close(), risks.close()]);
     },
   };
   return producers;

@@ -1,18 +1,13 @@
-import type { JobDefinitionKind } from '../aws/resources.js';
+import type { OperationParams } from '../plans/steps.js';
+import type { PlanStep, RemediationPlan } from '../plans/plan.js';
 import { PlanStoppedError, RemediationError, toRemediationError } from './errors.js';
-import { isOperationName } from './operations.js';
-import type { OperationName, OperationParams } from './operations.js';
-import type { PlanStep, RemediationPlan } from './plan.js';
-import { StepRun, nowIso } from './steps/common.js';
-import type { ExecutionContext, StepOutcome } from './steps/common.js';
-import * as endpoint from './steps/endpoint.js';
-import * as jobDefinition from './steps/job-definition.js';
-import * as notebook from './steps/notebook.js';
-import * as schedule from './steps/schedule.js';
-import { addTags } from './steps/tags.js';
+import { automatedOperation } from './operations/index.js';
+import type { Operation } from './operations/index.js';
+import { StepRun, nowIso } from './operations/step-run.js';
+import type { ExecutionContext, StepOutcome } from './operations/step-run.js';
 
-export type { ExecutionContext, ExecutionFacts, ExecutionState, SavedCopy, StepOutcome, StepRecord } from './steps/common.js';
-export { emptyExecutionState } from './steps/common.js';
+export type { ExecutionContext, ExecutionFacts, ExecutionState, SavedCopy, StepOutcome, StepRecord } from './operations/step-run.js';
+export { emptyExecutionState } from './operations/step-run.js';
 
 /**
  * Runs a remediation plan's steps in order, each idempotently (it looks before it acts), recording each finished
@@ -20,50 +15,9 @@ export { emptyExecutionState } from './steps/common.js';
  *
  * - A retryable failure (throttling, 5xx) is rethrown without rollback unless `finalAttempt`: BullMQ retries the
  *   job with backoff and the plan resumes where it was.
- * - Any other failure stops the plan: what was done is rolled back and the result says what a person must do.
+ * - Any other failure stops the plan: what was done is rolled back (each operation's own undo, last step first) and
+ *   the result says what a person must do.
  */
-
-type Implementation<Op extends OperationName> = (run: StepRun, params: OperationParams[Op]) => Promise<StepOutcome>;
-
-const IMPLEMENTATIONS: { [Op in Exclude<OperationName, 'manual'>]: Implementation<Op> } = {
-  'notebook.stop-if-running': notebook.stopIfRunning,
-  'notebook.wait-stopped': notebook.waitStopped,
-  'notebook.update': notebook.update,
-  'notebook.start-if-was-running': notebook.startIfWasRunning,
-  'notebook.wait-in-service': notebook.waitInService,
-  'job-definition.snapshot': jobDefinition.snapshot,
-  'job-definition.create-compliant': jobDefinition.createCompliant,
-  'schedules.repoint': jobDefinition.repoint,
-  'schedules.wait-not-pending': jobDefinition.waitSchedulesNotPending,
-  'job-definition.delete-if-unused': jobDefinition.deleteIfUnused,
-  'schedule.update-network-config': schedule.updateNetworkConfig,
-  'schedule.wait-not-pending': schedule.waitScheduleNotPending,
-  'tags.add': addTags,
-  'endpoint-config.create-copy': endpoint.createCopy,
-  'endpoints.switch-config': endpoint.switchConfig,
-  'endpoints.wait-in-service': endpoint.waitInService,
-  'endpoint-config.delete-if-unused': endpoint.deleteIfUnused,
-};
-
-/** Mutating SDK commands; a dry run must send none of them (the tests count them on the AWS stand-in). */
-export const MUTATING_COMMANDS = [
-  'StopNotebookInstance',
-  'StartNotebookInstance',
-  'UpdateNotebookInstance',
-  'CreateDataQualityJobDefinition',
-  'CreateModelQualityJobDefinition',
-  'CreateModelBiasJobDefinition',
-  'CreateModelExplainabilityJobDefinition',
-  'DeleteDataQualityJobDefinition',
-  'DeleteModelQualityJobDefinition',
-  'DeleteModelBiasJobDefinition',
-  'DeleteModelExplainabilityJobDefinition',
-  'UpdateMonitoringSchedule',
-  'AddTags',
-  'CreateEndpointConfig',
-  'UpdateEndpoint',
-  'DeleteEndpointConfig',
-] as const;
 
 export interface ProgressReporter {
   stepStarted(step: PlanStep, index: number): Promise<void>;
@@ -114,7 +68,7 @@ export function assertExecutable(plan: RemediationPlan): void {
     throw new PlanStoppedError('manual plan: a person carries it out, the bot never runs it', 'ManualPlan');
   }
   for (const s of plan.steps) {
-    if (!isOperationName(s.operation)) throw new PlanStoppedError(`step ${s.id} names unknown operation ${String(s.operation)}`, 'UnknownOperation');
+    if (!automatedOperation(s.operation)) throw new PlanStoppedError(`step ${s.id} names unknown operation ${String(s.operation)}`, 'UnknownOperation');
   }
   const ids = new Set<string>();
   for (const s of plan.steps) {
@@ -123,10 +77,15 @@ export function assertExecutable(plan: RemediationPlan): void {
   }
 }
 
+/** The step's operation, typed loosely: its params were checked against the operation's inputs when the plan was made. */
+function operationOf(s: PlanStep): Operation | undefined {
+  return automatedOperation(s.operation);
+}
+
 async function runStep(ctx: ExecutionContext, s: PlanStep): Promise<StepOutcome> {
-  const op = s.operation as Exclude<OperationName, 'manual'>;
-  const impl = IMPLEMENTATIONS[op] as Implementation<typeof op>;
-  return impl(new StepRun(ctx, s), s.params as unknown as OperationParams[typeof op]);
+  const op = operationOf(s);
+  if (!op) throw new PlanStoppedError(`step ${s.id} names unknown operation ${String(s.operation)}`, 'UnknownOperation');
+  return op.run(new StepRun(ctx, s), s.params as unknown as OperationParams[typeof op.name]);
 }
 
 export async function executePlan(
@@ -165,27 +124,16 @@ export async function executePlan(
   return { status: 'succeeded', steps: results };
 }
 
-function paramsOf<Op extends OperationName>(plan: RemediationPlan, op: Op): OperationParams[Op] | undefined {
-  const s = plan.steps.find((x) => x.operation === op);
-  return s ? (s.params as unknown as OperationParams[Op]) : undefined;
-}
-
-/** Undoes what the plan did, from whatever point it reached; never throws (a failed undo is reported). */
+/** Undoes what the plan did, from whatever point it reached: each operation's undo, last step first. Never throws (a failed undo is reported). */
 export async function rollBack(ctx: ExecutionContext, plan: RemediationPlan): Promise<Rollback> {
   const out: Rollback = { done: [] };
   if (ctx.dryRun) return out;
   const run = new StepRun(ctx, { id: 'rollback', operation: 'manual', title: 'Roll back', params: {} });
   try {
-    const create = paramsOf(plan, 'job-definition.create-compliant');
-    if (create) {
-      out.done.push(
-        ...(await jobDefinition.rollbackDefinitionSwap(run, { kind: create.kind as JobDefinitionKind, oldName: create.sourceName, newName: create.newName })),
-      );
+    for (const s of [...plan.steps].reverse()) {
+      const undo = operationOf(s)?.rollback;
+      if (undo) out.done.push(...(await undo(run, s.params as never)));
     }
-    const copy = paramsOf(plan, 'endpoint-config.create-copy');
-    if (copy) out.done.push(...(await endpoint.rollbackEndpointSwitch(run, { oldName: copy.sourceName, newName: copy.newName })));
-    const nb = paramsOf(plan, 'notebook.stop-if-running');
-    if (nb) out.done.push(...(await notebook.rollbackNotebook(run, nb.notebookName)));
   } catch (err) {
     out.error = toRemediationError(err);
   }

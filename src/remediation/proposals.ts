@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { AuditResult } from '../audit/report.js';
-import type { RemediationPlan } from './plan.js';
+import type { RemediationPlan } from '../plans/plan.js';
 
 /**
  * A remediation proposal: one failing result, its plan, and the Slack message that shows it.
@@ -73,6 +73,16 @@ export class ProposalStore {
 
   private get approvedIndexKey(): string {
     return `${this.prefix}:proposals:approved-not-queued`;
+  }
+
+  /**
+   * Makes `owner` (a remediation job id) the one job that may act on the proposal, whatever happens to the queue's
+   * de-duplication: the first to claim it owns it; the owner itself may claim again (a resumed delivery).
+   */
+  async claim(id: string, owner: string): Promise<boolean> {
+    const key = `${this.prefix}:remediation:owner:${id}`;
+    if (await this.redis.set(key, owner, 'EX', this.ttlSeconds, 'NX')) return true;
+    return (await this.redis.get(key)) === owner;
   }
 
   /** Proposals approved whose remediation job may not be queued yet (see `markQueued`). */

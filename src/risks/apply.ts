@@ -1,4 +1,5 @@
-import type { AuditReport, AuditResult, StatusCounts } from '../audit/report.js';
+import type { AuditReport, AuditResult, AuditScope, StatusCounts } from '../audit/report.js';
+import type { RiskStore } from './store.js';
 import type { AcceptedRiskRecord } from './types.js';
 import { toAcceptedRisk } from './types.js';
 
@@ -58,4 +59,20 @@ export function applyAcceptedRisks(report: AuditReport, risks: readonly Accepted
     return { ...result, status: 'SUPPRESSED' as const, acceptedRisk: toAcceptedRisk(risk) };
   });
   return { ...report, summary, results };
+}
+
+/**
+ * Wraps the engine so every report it returns has the accepted risks in force applied (FAILED → SUPPRESSED with
+ * `acceptedRisk`). If the risks cannot be read, the report is returned as the engine made it: failing, never hidden.
+ */
+export function withAcceptedRisks<S extends AuditScope>(
+  runAudit: (scope: S) => Promise<AuditReport>,
+  store: Pick<RiskStore, 'listActive'>,
+  now: () => Date = () => new Date(),
+): (scope: S) => Promise<AuditReport> {
+  return async (scope) => {
+    const report = await runAudit(scope);
+    const risks = await store.listActive().catch(() => []);
+    return applyAcceptedRisks(report, risks, now());
+  };
 }

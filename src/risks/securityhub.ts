@@ -1,7 +1,4 @@
 import type { SecurityHubClient } from '@aws-sdk/client-securityhub';
-import { roleArnFor } from '../aws/accounts.js';
-import type { ClientFactory } from '../aws/clients.js';
-import { destroyClients, type AwsClients } from '../aws/clients.js';
 import { batchUpdateFindingsWorkflow, readFailedFindings } from '../aws/securityhub.js';
 import type { AcceptedRiskRecord, SyncedFinding } from './types.js';
 
@@ -11,30 +8,8 @@ import type { AcceptedRiskRecord, SyncedFinding } from './types.js';
  * `batchUpdateFindingsWorkflow` chunks. Each finding is updated through its own account and region.
  */
 
-/** Security Hub clients per account and region, reached with the audit's role (or the default chain). */
-export interface SecurityHubAccess {
-  client(accountId: string, region: string): SecurityHubClient;
-  close(): void;
-}
-
-export function securityHubAccess(factory: ClientFactory, role: string | undefined): SecurityHubAccess {
-  const clients = new Map<string, AwsClients>();
-  return {
-    client(accountId, region) {
-      const key = `${accountId}|${region}`;
-      let c = clients.get(key);
-      if (!c) {
-        c = factory.aws({ region, ...(role ? { credentials: factory.assumeRole(roleArnFor(role, accountId, region), region) } : {}) });
-        clients.set(key, c);
-      }
-      return c.securityHub;
-    },
-    close() {
-      for (const c of clients.values()) destroyClients(c);
-      clients.clear();
-    },
-  };
-}
+/** Security Hub clients per account and region (the audit's role assumed, or the default chain). */
+export type SecurityHubAccess = (accountId: string, region: string) => { securityHub: SecurityHubClient };
 
 export interface SyncOutcome {
   findings: SyncedFinding[];
@@ -59,7 +34,7 @@ export async function suppressFindingsForRisk(access: SecurityHubAccess, risk: A
   const where = risk.scope === 'resource' ? [risk.region] : [...new Set([risk.region, ...regions])];
   const out: SyncOutcome = { findings: [], unprocessed: 0, problems: [] };
   for (const region of where) {
-    const client = access.client(risk.accountId, region);
+    const client = access(risk.accountId, region).securityHub;
     const read = await readFailedFindings(client, { accountId: risk.accountId, region, controlIds: [risk.controlId] });
     if (read.error) out.problems.push(`${risk.accountId}/${region}: ${read.error.operation} ${read.error.code}`);
     if (!read.enabled) continue;
@@ -91,7 +66,7 @@ export async function restoreFindingsForRisk(access: SecurityHubAccess, risk: Ac
   for (const findings of groups.values()) {
     const { accountId, region } = findings[0]!;
     const result = await batchUpdateFindingsWorkflow(
-      access.client(accountId, region),
+      access(accountId, region).securityHub,
       findings.map((f) => ({ id: f.id, productArn: f.productArn })),
       'NEW',
       note(`Accepted risk ${risk.id} ${why}; the finding counts again.`),

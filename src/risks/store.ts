@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { AuditTrail } from '../remediation/trail.js';
+import type { AuditTrail } from '../trail.js';
 import type { AcceptedRiskRecord, RiskScope, RiskTarget } from './types.js';
 
 export interface AcceptRiskInput {

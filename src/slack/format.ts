@@ -1,4 +1,5 @@
 import { code, escapeMrkdwn, truncate } from './mrkdwn.js';
+import type { AcceptedRiskRecord } from '../risks/types.js';
 
 /** Small mrkdwn helpers on top of src/slack/mrkdwn.ts. Everything from AWS or users goes through `safe`. */
 
@@ -69,3 +70,11 @@ export function safeWithCode(text: string, max: number): string {
   if (parts.length % 2 === 0) return escapeMrkdwn(parts.join('`'));
   return parts.map((p, i) => (i % 2 === 1 ? (p === '' ? '' : code(p)) : escapeMrkdwn(p))).join('');
 }
+
+/** "*SageMaker.3* for `nb-1` (`1234…`/`us-east-1`)", or every resource of the account for a control-in-account risk. */
+export function describeRiskTarget(r: Pick<AcceptedRiskRecord, 'scope' | 'controlId' | 'resourceName' | 'accountId' | 'region'>): string {
+  return r.scope === 'resource'
+    ? `*${escapeMrkdwn(r.controlId)}* for ${code(truncate(r.resourceName, 100))} (${code(r.accountId)}/${code(r.region)})`
+    : `*${escapeMrkdwn(r.controlId)}* for every resource in account ${code(r.accountId)}`;
+}
+

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resolveTargets, roleArnFor } from '../../src/aws/accounts.js';
+import { resolveTargets } from '../../src/aws/accounts.js';
+import { roleArnFor } from '../../src/aws/arns.js';
 import { factoryFor, useFakeCredentials } from '../audit/standin-helpers.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
 

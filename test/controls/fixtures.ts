@@ -10,7 +10,7 @@ import type {
 } from '@aws-sdk/client-sagemaker';
 import type { DescribeOutputs, JobDefinitionKind, ReadError, ResourceKind, ResourceSnapshot } from '../../src/aws/resources.js';
 import { DEFAULT_CONTROL_PARAMETERS } from '../../src/controls/parameters.js';
-import type { ControlParameters } from '../../src/controls/types.js';
+import type { ControlParameters } from '../../src/config.js';
 
 /** Shapes follow the SageMaker API reference (Describe* outputs); the defaults are compliant unless a test overrides. */
 

@@ -126,7 +126,7 @@ for (const c of CASES) {
       expect(plan.rollback).toBe(
         'Schedules are pointed back at the original definition and the new one is deleted; the saved copy allows recreating a deleted original.',
       );
-      expect(plan.verify).toEqual({ controlId: id });
+      expect(plan.verify).toEqual({ controlId: id, resourceName: 'churn-monitor-secure' });
     });
 
     it('names a second recreation -secure-2', () => {

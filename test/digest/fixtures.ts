@@ -1,6 +1,6 @@
 import type { AuditReport, AuditResult, AuditSummary, StatusCounts } from '../../src/audit/report.js';
 import type { ReadError } from '../../src/aws/resources.js';
-import type { Severity } from '../../src/controls/types.js';
+import type { Severity } from '../../src/aws/resources.js';
 
 const SEVS: Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 const empty = (): StatusCounts => ({ FAILED: 0, UNKNOWN: 0, SUPPRESSED: 0, PASSED: 0, NOT_APPLICABLE: 0 });

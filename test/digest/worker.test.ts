@@ -1,16 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { WebClient } from '@slack/web-api';
-import { Queue, QueueEvents, type Job } from 'bullmq';
+import { QueueEvents, type Job } from 'bullmq';
 import { pino } from 'pino';
-import type { Redis } from 'ioredis';
-import { runAudit } from '../../src/audit/engine.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { parseCsv } from '../../src/digest/csv.js';
-import { DIGEST_JOB, DIGEST_SCHEDULER_ID, type DigestQueueData } from '../../src/digest/queue.js';
-import { QUEUE_NAMES } from '../../src/queue/names.js';
-import { AuditTrail } from '../../src/remediation/trail.js';
-import { RiskStore } from '../../src/risks/store.js';
-import { createDigestWorker, digestProcessor, startDigestWorker, type DigestWorkerDeps } from '../../workers/digest.js';
+import type { DigestJobData } from '../../src/queue/jobs.js';
+import { JOB_NAMES, QUEUE_NAMES, SCHEDULER_IDS } from '../../src/queue/names.js';
+import { createServices, type Services } from '../../src/services.js';
+import type { DigestOutcome } from '../../src/slack/threads/digest.js';
+import { digestProcessor } from '../../workers/digest.js';
+import { startWorkers } from '../../workers/index.js';
 import { factoryFor, useFakeCredentials, createNotebook } from '../audit/standin-helpers.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
 import { SlackStandin } from '../support/slack-standin/index.js';
@@ -24,7 +22,6 @@ interface Ctx {
   aws: AwsStandin;
   slack: SlackStandin;
   config: Config;
-  redis: Redis[];
   closers: (() => Promise<unknown>)[];
   prefix: string;
 }
@@ -36,7 +33,6 @@ afterEach(async () => {
   const r = testRedis();
   await deletePrefix(r, ctx.prefix);
   await r.quit();
-  await Promise.all(ctx.redis.map((r) => r.quit().catch(() => undefined)));
   await ctx.aws.close();
   await ctx.slack.close();
   ctx = undefined;
@@ -60,21 +56,41 @@ async function setup(env: Record<string, string> = {}): Promise<Ctx> {
     LOG_LEVEL: 'silent',
     ...env,
   });
-  ctx = { aws, slack, config, redis: [], closers: [], prefix };
+  ctx = { aws, slack, config, closers: [], prefix };
   return ctx;
 }
 
-function deps(c: Ctx, now?: () => Date): DigestWorkerDeps {
-  const connection = testRedis();
-  c.redis.push(connection);
-  return {
-    connection,
-    slack: new WebClient(c.config.app.slack.botToken, { slackApiUrl: c.slack.apiUrl, retryConfig: { retries: 0 } }),
-    trail: new AuditTrail(connection, c.prefix),
-    runAudit: (scope) => runAudit(scope, { config: c.config, clientFactory: factoryFor(c.aws) }),
-    logger: pino({ level: 'silent' }),
+/** A process: the composition root on the stand-ins (its own Redis connections, stores and clock). */
+async function boot(c: Ctx, now?: () => Date): Promise<Services> {
+  const services = createServices(c.config, pino({ level: 'silent' }), {
+    clientFactory: factoryFor(c.aws),
+    slackClientOptions: { retryConfig: { retries: 0 } },
     ...(now ? { now } : {}),
-  };
+  });
+  c.closers.push(() => services.close());
+  await services.ready();
+  return services;
+}
+
+/** The digest processor of a process, as the workers table builds it. */
+function processorOf(services: Services) {
+  const proc = digestProcessor({
+    config: services.config,
+    slack: services.slack,
+    state: services.worker.digestState,
+    risks: services.worker.risks,
+    runAudit: services.runAudit,
+    logger: services.logger,
+    now: services.now,
+  });
+  return (id: string | undefined, data: DigestJobData): Promise<DigestOutcome> => proc({ id, name: JOB_NAMES.digest, data, opts: {} } as unknown as Job<DigestJobData, DigestOutcome>);
+}
+
+/** Starts the digest worker of a process and, as every start does, upserts the schedules. */
+async function startDigestWorker(services: Services, c: Ctx): Promise<boolean> {
+  const running = await startWorkers(services, { queues: [QUEUE_NAMES.digest] });
+  c.closers.push(() => running.close());
+  return services.producers.ensureSchedules(services.config.app);
 }
 
 const topLevel = (s: SlackStandin) => s.messages(CHANNEL).filter((m) => !m.threadTs);
@@ -83,30 +99,24 @@ describe('digest worker', () => {
   it('two workers, one schedule tick → one digest, with CSV and chart in its thread; a retried tick posts nothing', async () => {
     const c = await setup();
     for (let i = 0; i < 6; i++) createNotebook(c.aws, A, i < 4 ? 'us-east-1' : 'eu-west-1', `nb-${i}`, { DirectInternetAccess: 'Enabled', RootAccess: 'Enabled' });
-    const first = await startDigestWorker(c.config, deps(c));
-    c.closers.push(() => first.close());
-    expect(first.scheduled).toBe(true);
-    const second = createDigestWorker(c.config, deps(c));
-    c.closers.push(() => second.close());
+    const first = await boot(c);
+    expect(await startDigestWorker(first, c)).toBe(true);
+    const second = await boot(c);
     // Booting again upserts the same scheduler: still one.
-    const again = await startDigestWorker(c.config, deps(c));
-    c.closers.push(() => again.close());
+    expect(await startDigestWorker(second, c)).toBe(true);
 
-    const conn = testRedis();
-    c.redis.push(conn);
-    const queue = new Queue<DigestQueueData>(QUEUE_NAMES.digest, { connection: conn, prefix: c.prefix });
-    c.closers.push(() => queue.close());
+    const queue = first.producers.digest;
     const schedulers = await queue.getJobSchedulers();
     expect(schedulers.map((s) => [s.key, s.pattern, s.tz])).toEqual(
-      expect.arrayContaining([[DIGEST_SCHEDULER_ID, '0 9 * * *', 'Europe/Berlin']]),
+      expect.arrayContaining([[SCHEDULER_IDS.digest, '0 9 * * *', 'Europe/Berlin']]),
     );
-    const delayed = (await queue.getDelayed()).filter((j) => j.name === DIGEST_JOB);
+    const delayed = (await queue.getDelayed()).filter((j) => j.name === JOB_NAMES.digest);
     expect(delayed).toHaveLength(1);
     const tickJob = delayed[0]!;
     expect(tickJob.id).toMatch(/^repeat:daily-digest:\d+$/);
 
     // The tick arrives now.
-    const events = new QueueEvents(QUEUE_NAMES.digest, { connection: conn.duplicate(), prefix: c.prefix });
+    const events = new QueueEvents(QUEUE_NAMES.digest, { connection: testRedis(), prefix: c.prefix });
     c.closers.push(() => events.close());
     await events.waitUntilReady();
     await tickJob.promote();
@@ -128,8 +138,7 @@ describe('digest worker', () => {
     expect(rows.length - 1).toBe(failing);
 
     // The same tick again (a retry, or a second job for it): SET NX refuses, nothing is posted.
-    const proc = digestProcessor(c.config, deps(c));
-    const out = await proc({ id: tickJob.id, name: DIGEST_JOB, data: {}, opts: {} } as unknown as Job<DigestQueueData>);
+    const out = await processorOf(second)(tickJob.id, {});
     expect(out).toMatchObject({ posted: false, skipped: 'tick-already-claimed' });
     expect(topLevel(c.slack)).toHaveLength(1);
     expect(c.slack.callsTo('chat.postMessage').filter((call) => !call.args.thread_ts)).toHaveLength(1);
@@ -141,8 +150,8 @@ describe('digest worker', () => {
     createNotebook(c.aws, A, 'us-east-1', 'east-fixed', { DirectInternetAccess: 'Enabled' });
     createNotebook(c.aws, A, 'eu-west-1', 'west-hidden', { DirectInternetAccess: 'Enabled' });
     let now = new Date('2026-11-25T08:00:00Z');
-    const day1 = digestProcessor(c.config, deps(c, () => now));
-    const r1 = await day1({ id: 'manual-1', name: DIGEST_JOB, data: { requestedBy: 'U0ASKER', channelId: CHANNEL }, opts: {} } as unknown as Job<DigestQueueData>);
+    const day1 = processorOf(await boot(c, () => now));
+    const r1 = await day1('manual-1', { requestedBy: 'U0ASKER', channelId: CHANNEL });
     expect(r1).toMatchObject({ posted: true, newCount: 0, fixedCount: 0 });
 
     // Between digests: one fix, one new failure, and eu-west-1 becomes unreadable.
@@ -156,8 +165,8 @@ describe('digest worker', () => {
 
     now = new Date('2026-11-26T08:00:00Z');
     // Restart: new connection, new processor and stores.
-    const day2 = digestProcessor(c.config, deps(c, () => now));
-    const r2 = await day2({ id: 'manual-2', name: DIGEST_JOB, data: { channelId: CHANNEL }, opts: {} } as unknown as Job<DigestQueueData>);
+    const day2 = processorOf(await boot(c, () => now));
+    const r2 = await day2('manual-2', { channelId: CHANNEL });
     expect(r2).toMatchObject({ posted: true });
     const second = topLevel(c.slack)[1]!;
     const text = JSON.stringify(second.blocks);
@@ -174,16 +183,16 @@ describe('digest worker', () => {
   it('an accepted risk is SUPPRESSED in the digest, and after its expiry (controlled clock) FAILED again and reported as expired', async () => {
     const c = await setup();
     createNotebook(c.aws, A, 'us-east-1', 'accepted-nb', { DirectInternetAccess: 'Enabled' });
-    const d = deps(c);
-    const risks = new RiskStore(d.connection, c.prefix, d.trail);
+    let now = new Date('2026-11-26T08:00:00Z');
+    const services = await boot(c, () => now);
+    const risks = services.worker.risks;
     const arn = c.aws.arn('notebook-instance', A, 'us-east-1', 'accepted-nb');
     await risks.accept(
       { target: { controlId: 'SageMaker.1', accountId: A, region: 'us-east-1', resourceArn: arn, resourceName: 'accepted-nb' }, scope: 'resource', reason: 'lab notebook', expiresAt: '2026-11-27T00:00:00.000Z', acceptedBy: 'U0APPROVER' },
       new Date('2026-11-20T00:00:00Z'),
     );
-    let now = new Date('2026-11-26T08:00:00Z');
-    const proc = digestProcessor(c.config, { ...d, now: () => now });
-    const run = (id: string) => proc({ id, name: DIGEST_JOB, data: { channelId: CHANNEL }, opts: {} } as unknown as Job<DigestQueueData>);
+    const proc = processorOf(services);
+    const run = (id: string) => proc(id, { channelId: CHANNEL });
     await run('m1');
     const csvOf = (i: number) => {
       const files = [...c.slack.files.values()].filter((f) => f.filename.endsWith('.csv'));
@@ -204,6 +213,6 @@ describe('digest worker', () => {
     expect(blocks).toContain('expired 2026-11-27');
     // Not "new": it was open (accepted) at the previous digest.
     expect((blocks.match(/New since last digest \((\d+)\)/) ?? [])[1]).toBe('0');
-    expect((await d.trail.history()).map((e) => e.type)).toEqual(['risk-expired', 'risk-accepted']);
+    expect((await services.worker.trail.history()).map((e) => e.type)).toEqual(['risk-expired', 'risk-accepted']);
   });
 });

@@ -83,7 +83,7 @@ describe('a worker process killed with SIGKILL in the middle of a plan', () => {
     expect(await ctx.queue.getJobState(jobId)).toBe('active'); // still locked by a dead worker
 
     // Another worker with a short stalled-check interval picks the job up once the dead worker's lock expires.
-    startWorker(ctx, { workerOptions: { stalledInterval: 300, lockDuration: 5000 } });
+    await startWorker(ctx, { options: { stalledInterval: 300, lockDuration: 5000 } });
     const finished = await waitFinished(ctx, jobId, 30_000);
     expect(finished.state, finished.failedReason).toBe('completed');
     expect(finished.returnvalue).toMatchObject({ status: 'succeeded' });

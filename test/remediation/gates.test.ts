@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { jobIds } from '../../src/queue/jobs.js';
-import { AccountRateLimiter } from '../../workers/remediation.js';
+import { SlidingWindowLimiter } from '../../src/util/sliding-window.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
@@ -196,7 +196,7 @@ describe('AWS errors', () => {
 describe('per-account rate limit', () => {
   it('the Redis window admits accountRatePerSecond per account and says how long to wait', async () => {
     ctx = await createCtx(aws, slack);
-    const limiter = new AccountRateLimiter(ctx.redis, ctx.prefix, 2);
+    const limiter = new SlidingWindowLimiter(ctx.redis, `${ctx.prefix}:remediation:rate`, 2);
     const a = [await limiter.take('111111111111'), await limiter.take('111111111111'), await limiter.take('111111111111')];
     const other = await limiter.take('222222222222');
     // A sliding window: the first two are admitted, the third waits until the first leaves the window (< 1 s).

@@ -3,25 +3,26 @@
  * stand-in (real WebClient), real Redis under a unique prefix, proposals made from a real audit (so the fingerprint
  * is the engine's), and the real remediation worker.
  */
-import { QueueEvents, Queue } from 'bullmq';
-import type { Worker } from 'bullmq';
+import { QueueEvents } from 'bullmq';
+import type { Queue, Worker, WorkerOptions } from 'bullmq';
 import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
+import { pino } from 'pino';
 import { runAudit } from '../../src/audit/engine.js';
 import { createAwsClients, createOrganizationsClient, createStsClient, defaultClientFactory } from '../../src/aws/clients.js';
-import type { ClientFactory } from '../../src/aws/clients.js';
+import type { AccountClients, AwsClients, ClientFactory } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
 import { jobIds } from '../../src/queue/jobs.js';
 import type { RemediationJobData } from '../../src/queue/jobs.js';
 import { QUEUE_NAMES } from '../../src/queue/names.js';
-import { newProposalId, ProposalStore } from '../../src/remediation/proposals.js';
-import type { Proposal } from '../../src/remediation/proposals.js';
-import { AuditTrail } from '../../src/remediation/trail.js';
-import type { RecordedTrailEvent } from '../../src/remediation/trail.js';
+import { newProposalId } from '../../src/remediation/proposals.js';
+import type { Proposal, ProposalStore } from '../../src/remediation/proposals.js';
+import type { AuditTrail, RecordedTrailEvent } from '../../src/trail.js';
+import { createServices, type Services } from '../../src/services.js';
 import { proposalMessage } from '../../src/slack/blocks/proposal.js';
-import { createRemediationWorker } from '../../workers/remediation.js';
-import type { RemediationWorkerDeps } from '../../workers/remediation.js';
+import { startWorkers } from '../../workers/index.js';
+import type { RateLimitStrategy } from '../../workers/remediation.js';
 import { startAwsStandin } from '../support/aws-standin/index.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import { SlackStandin } from '../support/slack-standin/index.js';
@@ -118,6 +119,7 @@ export function resetAws(aws: AwsStandin, transitionDelayMs?: number): void {
 export interface Ctx {
   aws: AwsStandin;
   slack: Slack;
+  services: Services;
   redis: Redis;
   prefix: string;
   config: Config;
@@ -126,73 +128,83 @@ export interface Ctx {
   queue: Queue<RemediationJobData>;
   events: QueueEvents;
   workers: Worker[];
-  sagemakerFor: RemediationWorkerDeps['sagemakerFor'];
   close(): Promise<void>;
 }
 
+/** Each account's SageMaker clients with that account's own keys on the stand-in (no role to assume in these tests). */
+export function clientsPerAccount(aws: AwsStandin, maxAttempts: number): AccountClients {
+  const cache = new Map<string, AwsClients>();
+  const get = (accountId: string, region: string): AwsClients => {
+    const key = `${accountId}/${region}`;
+    let c = cache.get(key);
+    if (!c) {
+      c = factoryFor(aws, accountId, maxAttempts).aws({ region });
+      cache.set(key, c);
+    }
+    return c;
+  };
+  return Object.assign(get, {
+    close() {
+      for (const c of cache.values()) c.sagemaker.destroy();
+      cache.clear();
+    },
+  });
+}
+
+/**
+ * The composition root (createServices) on the stand-ins: Slack calls go to the Slack stand-in with the services'
+ * own WebClient, each account's AWS calls to the AWS stand-in with its keys, waits poll quickly.
+ */
 export async function createCtx(aws: AwsStandin, slack: Slack, env: Record<string, string> = {}, label = 'rem'): Promise<Ctx> {
   const prefix = uniquePrefix(label);
-  const redis = testRedis();
-  const config = testConfig(prefix, env);
-  const queue = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection: redis, prefix });
+  const config = testConfig(prefix, { SLACK_BOT_TOKEN: slack.standin.botToken, SLACK_API_URL: slack.standin.apiUrl, ...env });
+  const services = createServices(config, pino({ level: 'silent' }), {
+    clients: clientsPerAccount(aws, config.maxAttempts),
+    slackClientOptions: { retryConfig: { retries: 0 } },
+    tuning: { remediationTiming: { pollIntervalMs: 20, maxPollIntervalMs: 100, defaultMaxWaitSeconds: 20 } },
+  });
+  await services.ready();
+  const queue = services.producers.remediation;
   const events = new QueueEvents(QUEUE_NAMES.remediation, { connection: testRedis(), prefix });
   await events.waitUntilReady();
-  const clients = new Map<string, ReturnType<typeof createAwsClients>>();
   const ctx: Ctx = {
     aws,
     slack,
-    redis,
+    services,
+    redis: services.redis.worker,
     prefix,
     config,
-    proposals: new ProposalStore(redis, prefix),
-    trail: new AuditTrail(redis, prefix),
+    proposals: services.worker.proposals,
+    trail: services.worker.trail,
     queue,
     events,
     workers: [],
-    sagemakerFor: (accountId, region) => {
-      const key = `${accountId}/${region}`;
-      let c = clients.get(key);
-      if (!c) {
-        c = factoryFor(aws, accountId, config.maxAttempts).aws({ region });
-        clients.set(key, c);
-      }
-      return c.sagemaker;
-    },
     async close() {
       await Promise.all(ctx.workers.map((w) => w.close(true).catch(() => undefined)));
       await queue.obliterate({ force: true }).catch(() => undefined);
-      await queue.close();
       await events.close();
-      await deletePrefix(redis, prefix);
-      for (const c of clients.values()) c.sagemaker.destroy();
-      redis.disconnect();
+      await deletePrefix(services.redis.worker, prefix);
+      await services.close();
     },
   };
   return ctx;
 }
 
-export function startWorker(ctx: Ctx, overrides: Partial<RemediationWorkerDeps> = {}): Worker {
-  const worker = createRemediationWorker({
-    config: ctx.config,
-    slack: ctx.slack.web,
-    proposals: ctx.proposals,
-    trail: ctx.trail,
-    redis: ctx.redis,
-    sagemakerFor: ctx.sagemakerFor,
-    pollIntervalMs: 20,
-    maxPollIntervalMs: 100,
-    defaultMaxWaitSeconds: 20,
-    workerOptions: { autorun: true },
-    ...overrides,
+/** Starts the real remediation worker (the workers table's row) on the Ctx. */
+export async function startWorker(ctx: Ctx, o: { options?: Partial<WorkerOptions>; rateLimit?: RateLimitStrategy } = {}): Promise<Worker> {
+  const running = await startWorkers(ctx.services, {
+    queues: [QUEUE_NAMES.remediation],
+    ...(o.options ? { options: { [QUEUE_NAMES.remediation]: o.options } } : {}),
+    ...(o.rateLimit ? { remediationRateLimit: o.rateLimit } : {}),
   });
-  ctx.workers.push(worker as unknown as Worker);
-  return worker as unknown as Worker;
+  ctx.workers.push(...running.workers);
+  return running.workers[0]!;
 }
 
 /** A fresh Ctx with the remediation worker running on it. */
 export async function createCtxWithWorker(aws: AwsStandin, slack: Slack, env: Record<string, string> = {}): Promise<Ctx> {
   const ctx = await createCtx(aws, slack, env);
-  startWorker(ctx);
+  await startWorker(ctx);
   return ctx;
 }
 

@@ -107,7 +107,7 @@ describe('notebook plans (SageMaker.3, .8)', () => {
     const updates = aws.calls.filter((c) => c.operation === 'UpdateNotebookInstance');
     expect(updates).toHaveLength(1);
     expect(updates[0]!.input).toEqual({ NotebookInstanceName: 'nb-al2', RootAccess: 'Disabled', PlatformIdentifier: 'notebook-al2023-v1' });
-    const d = await ctx.sagemakerFor(ACCOUNT, REGION).send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'nb-al2' }));
+    const d = await ctx.services.aws.clients(ACCOUNT, REGION).sagemaker.send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'nb-al2' }));
     expect(d.PlatformIdentifier).toBe('notebook-al2023-v1');
     expect(await auditStatus(ctx, 'SageMaker.3', 'nb-al2')).toBe('PASSED');
     expect(await auditStatus(ctx, 'SageMaker.8', 'nb-al2')).toBe('PASSED');

@@ -4,7 +4,7 @@ import { getControl } from '../../src/controls/index.js';
 import type { Control } from '../../src/controls/types.js';
 import { emptyExecutionState, executePlan, rollBack } from '../../src/remediation/executor.js';
 import type { ExecutionContext, ExecutionState } from '../../src/remediation/executor.js';
-import type { RemediationPlan } from '../../src/remediation/plan.js';
+import type { RemediationPlan } from '../../src/plans/plan.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
@@ -62,8 +62,8 @@ function seed(): { original: Record<string, unknown>; tags: unknown } {
 }
 
 describe('job definition swap: faults at each step leave every schedule on an existing definition and lose none', () => {
-  beforeEach(() => {
-    startWorker(ctx);
+  beforeEach(async () => {
+    await startWorker(ctx);
   });
 
   it('CreateDataQualityJobDefinition fails → nothing changed, the plan stops with the AWS error', async () => {
@@ -94,7 +94,7 @@ describe('job definition swap: faults at each step leave every schedule on an ex
     const result = threadTexts(ctx, proposal).at(-1)!;
     expect(result).toContain('Rolled back');
     expect(result).toContain('back at dq-def');
-    expect(result).toContain('deleted the new definition dq-def-secure');
+    expect(result).toContain('deleted the new data quality job definition dq-def-secure');
   });
 
   it('the old definition cannot be deleted (AccessDenied) → schedules go back, nothing is lost', async () => {
@@ -114,7 +114,7 @@ describe('job definition swap: faults at each step leave every schedule on an ex
 
 describe('executor: crash and resume, rollback from the saved copy', () => {
   async function planFor(): Promise<{ plan: RemediationPlan }> {
-    const client = ctx.sagemakerFor(ACCOUNT, REGION);
+    const client = ctx.services.aws.clients(ACCOUNT, REGION).sagemaker;
     const ref = { kind: 'data-quality-job-definition' as const, name: 'dq-def', arn: aws.arn('data-quality-job-definition', ACCOUNT, REGION, 'dq-def'), accountId: ACCOUNT, region: REGION };
     const snapshot = await readResource(client, ref, { describe: true, tags: false });
     const control = getControl('SageMaker.11') as unknown as Control<'data-quality-job-definition'>;
@@ -122,7 +122,7 @@ describe('executor: crash and resume, rollback from the saved copy', () => {
   }
 
   function execContext(state: ExecutionState, persist: () => Promise<void>): ExecutionContext {
-    return { sagemaker: ctx.sagemakerFor(ACCOUNT, REGION), dryRun: false, pollIntervalMs: 10, maxPollIntervalMs: 50, defaultMaxWaitSeconds: 10, state, persist };
+    return { sagemaker: ctx.services.aws.clients(ACCOUNT, REGION).sagemaker, dryRun: false, pollIntervalMs: 10, maxPollIntervalMs: 50, defaultMaxWaitSeconds: 10, state, persist };
   }
 
   it('the process dies right after CreateDataQualityJobDefinition → the re-run skips the create and finishes', async () => {

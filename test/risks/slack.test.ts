@@ -54,7 +54,7 @@ const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISO
 describe('Accept risk, exceptions and Revoke through the real Bolt receiver', () => {
   it('only approvers open the modal, validation errors come back in the modal, acceptance is stored and listed, revoke ends it', async () => {
     h = await startHarness({ env: { ACCEPT_RISK_MAX_DAYS: '30' } });
-    const risks = new RiskStore(h.services.workerRedis, h.prefix);
+    const risks = new RiskStore(h.services.redis.worker, h.prefix);
 
     // A non-approver is refused, nothing opens.
     await click(h, RISK_ACTION_IDS.accept, acceptRiskValue(target), OUTSIDER);
@@ -133,7 +133,7 @@ describe('Accept risk, exceptions and Revoke through the real Bolt receiver', ()
 
   it('Propose fix on a digest item posts one proposal in the digest thread', async () => {
     h = await startHarness();
-    const state = new DigestStateStore(h.services.workerRedis, h.prefix);
+    const state = new DigestStateStore(h.services.redis.worker, h.prefix);
     const parent = h.standin.addUserMessage(CHANNEL, 'the digest');
     await state.saveItems('dtest', [{ runId: 'dtest', result: nb, channelId: CHANNEL, threadTs: parent.ts }]);
     await click(h, DIGEST_ACTION_IDS.proposeFix, 'dtest:0', OUTSIDER);

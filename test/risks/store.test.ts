@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AuditTrail } from '../../src/remediation/trail.js';
+import { AuditTrail } from '../../src/trail.js';
 import { RiskStore } from '../../src/risks/store.js';
 import { applyAcceptedRisks } from '../../src/risks/apply.js';
 import { uniquePrefix } from '../queue/redis.js';

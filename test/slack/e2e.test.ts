@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditJobResult } from '../../workers/audit.js';
+import type { AuditJobResult } from '../../src/slack/threads/audit.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { jobIds } from '../../src/queue/jobs.js';
 import { createNotebook, factoryFor, useFakeCredentials } from '../audit/standin-helpers.js';
@@ -43,7 +43,7 @@ beforeAll(async () => {
   // cannot be listed, so the live side cannot contradict the finding and the audit reports it as FAILED.
   aws.addControlFinding({ accountId: ACCOUNT, region: 'us-east-1', controlId: 'SageMaker.5', resourceArn: HOSTILE_ARN });
   aws.failNext('ListModels', { code: 'AccessDeniedException', message: 'not authorized to perform: sagemaker:ListModels', status: 400 }, { count: 1000 });
-  h = await startHarness({ workers: true, auditDeps: { clientFactory: factoryFor(aws) }, env: { AUDIT_ACCOUNTS: ACCOUNT } });
+  h = await startHarness({ workers: true, clientFactory: factoryFor(aws), env: { AUDIT_ACCOUNTS: ACCOUNT } });
 
   // The approver asks for the audit (two-person rule: they then cannot approve its fixes).
   await h.command('us-east-1', { userId: APPROVER, responseId: 'e2e' });

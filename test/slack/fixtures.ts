@@ -1,5 +1,5 @@
 import type { AuditResult } from '../../src/audit/report.js';
-import type { RemediationPlan } from '../../src/remediation/plan.js';
+import type { RemediationPlan } from '../../src/plans/plan.js';
 import type { Proposal } from '../../src/remediation/proposals.js';
 
 export function plan(overrides: Partial<RemediationPlan> = {}): RemediationPlan {

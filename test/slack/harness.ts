@@ -1,14 +1,14 @@
 import type { Job } from 'bullmq';
 import { pino } from 'pino';
-import { createApp, createServices, webDepsFrom, type SlackApp, type Services } from '../../src/app.js';
-import type { AuditDeps } from '../../src/audit/engine.js';
 import type { AuditReport, AuditScope } from '../../src/audit/report.js';
+import type { ClientFactory } from '../../src/aws/clients.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import type { SubcommandHandlers } from '../../src/slack/commands/audit.js';
+import { createServices, type Services } from '../../src/services.js';
+import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { createPacer } from '../../src/slack/pacer.js';
 import type { ThreadLimits } from '../../src/slack/blocks/audit.js';
-import { startWorkers, workerDepsFrom, type RunningWorkers } from '../../workers/index.js';
+import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
 import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
 
@@ -26,12 +26,11 @@ export const OUTSIDER = 'U0OUTSIDER';
 export interface HarnessOptions {
   env?: Record<string, string>;
   workers?: boolean;
-  /** Replaces the engine (e.g. a synthetic report); otherwise the real engine with `auditDeps`. */
+  /** Replaces the engine (e.g. a synthetic report); otherwise the real engine with `clientFactory`. */
   runAudit?: (request: AuditScope) => Promise<AuditReport>;
-  auditDeps?: Partial<AuditDeps>;
+  clientFactory?: ClientFactory;
   limits?: ThreadLimits;
   standin?: SlackStandinOptions;
-  subcommands?: SubcommandHandlers;
   /** Pass botId/botUserId (default) or let Bolt call auth.test against the stand-in. */
   skipAuthTest?: boolean;
 }
@@ -71,29 +70,30 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     ...options.env,
   });
   const logger = pino({ level: 'silent' });
-  const services = createServices(config, logger, { auditDeps: options.auditDeps, clientOptions: { retryConfig: { retries: 2, factor: 1, minTimeout: 50, maxTimeout: 2000 } } });
+  const services = createServices(config, logger, {
+    ...(options.clientFactory ? { clientFactory: options.clientFactory } : {}),
+    ...(options.runAudit ? { runAudit: options.runAudit } : {}),
+    slackClientOptions: { retryConfig: { retries: 2, factor: 1, minTimeout: 50, maxTimeout: 2000 } },
+    tuning: {
+      // The stand-in does not rate limit unless told to; keep the pacer but let tests run fast.
+      pacer: createPacer({ perSecond: 200, burst: 50 }),
+      // The AWS stand-in's transitions take milliseconds, not minutes: poll accordingly so jobs finish quickly.
+      remediationTiming: { pollIntervalMs: 50, maxPollIntervalMs: 1000, defaultMaxWaitSeconds: 1800 },
+      ...(options.limits ? { threadLimits: options.limits } : {}),
+    },
+  });
   await services.ready();
-  const slackApp = createApp(config, {
-    ...webDepsFrom(services, logger),
-    subcommands: options.subcommands,
+  const slackApp = createSlackApp(config, {
+    listeners: services.listenerDeps(),
+    redis: services.redis.producer,
+    logger,
     clientOptions: { retryConfig: { retries: 0 } },
-    ...(options.skipAuthTest === false ? {} : { botId: standin.botId, botUserId: standin.botUserId }),
+    ...(options.skipAuthTest === false ? {} : { identity: { botId: standin.botId, botUserId: standin.botUserId } }),
   });
   const port = await slackApp.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
-
-  const workers = options.workers
-    ? await startWorkers(config, {
-        ...workerDepsFrom(services, logger),
-        runAudit: options.runAudit ?? services.runAudit,
-        // The stand-in does not rate limit unless told to; keep the pacer but let tests run fast.
-        pacer: createPacer({ perSecond: 200, burst: 50 }),
-        // The AWS stand-in's transitions take milliseconds, not minutes: poll accordingly so jobs finish quickly.
-        remediationPollIntervalMs: 50,
-        ...(options.limits ? { limits: options.limits } : {}),
-      })
-    : undefined;
+  const workers = options.workers ? await startWorkers(services) : undefined;
 
   return {
     standin,
@@ -128,7 +128,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       await workers?.close();
       await services.producers.audit.obliterate({ force: true }).catch(() => undefined);
       await services.producers.remediation.obliterate({ force: true }).catch(() => undefined);
-      await deletePrefix(services.workerRedis, prefix);
+      await deletePrefix(services.redis.worker, prefix);
       await services.close();
       await standin.close();
     },

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport, AuditResult, AuditScope } from '../../src/audit/report.js';
 import { summarize } from '../../src/audit/summary.js';
 import { CONTROL_IDS } from '../../src/controls/index.js';
-import type { AuditJobResult } from '../../workers/audit.js';
+import type { AuditJobResult } from '../../src/slack/threads/audit.js';
 import { CHANNEL, eventually, everyPostedString, startHarness, type Harness } from './harness.js';
 import { failedResult, plan } from './fixtures.js';
 

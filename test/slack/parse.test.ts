@@ -26,8 +26,8 @@ describe('parseCommand', () => {
     ['HELP', { kind: 'help' }],
     ['history', { kind: 'history', resource: undefined }],
     ['history nb-1', { kind: 'history', resource: 'nb-1' }],
-    ['digest', { kind: 'subcommand', name: 'digest', args: [] }],
-    ['exceptions list all', { kind: 'subcommand', name: 'exceptions', args: ['list', 'all'] }],
+    ['digest', { kind: 'digest', args: [] }],
+    ['exceptions list all', { kind: 'exceptions', args: ['list', 'all'] }],
   ])('%j', (text, expected) => {
     expect(parseCommand(text, defaults)).toEqual(expected);
   });

@@ -99,12 +99,13 @@ describe('Bolt HTTP receiver with signed requests', () => {
     expect(await h.auditJobs()).toHaveLength(0);
   });
 
-  it('routes reserved subcommands to registered handlers', async () => {
-    const seen: string[][] = [];
-    h = await startHarness({ subcommands: { digest: async ({ args, respond }) => { seen.push(args); await respond({ response_type: 'ephemeral', text: 'digest queued' }); } } });
+  it('routes `digest` to its handler, which queues an on-demand digest for the channel and nothing else', async () => {
+    h = await startHarness();
     await h.command('digest now', { responseId: 'd' });
     await h.standin.waitFor(() => h!.standin.responses('d').length === 1, 5000);
-    expect(seen).toEqual([['now']]);
+    const jobs = await h.services.producers.digest.getJobs(['waiting', 'active', 'completed', 'delayed']);
+    expect(jobs.map((j) => j.data)).toEqual([{ requestedBy: REQUESTER, channelId: CHANNEL }]);
+    expect(await h.auditJobs()).toHaveLength(0);
   });
 
   it('when the bot is not in the channel, tells the user how to fix it and queues nothing', async () => {

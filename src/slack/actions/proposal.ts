@@ -1,31 +1,17 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Logger } from 'pino';
-import type { AppConfig } from '../../config.js';
-import type { Producers } from '../../queue/producers.js';
-import type { ProposalState, ProposalStore } from '../../remediation/proposals.js';
-import type { AuditTrail } from '../../remediation/trail.js';
-import type { ApproverCheck } from '../approvers.js';
+import type { ProposalState } from '../../remediation/proposals.js';
 import { proposalMessage } from '../blocks/proposal.js';
+import type { ListenerDeps } from '../deps.js';
 import { mention, slackTime } from '../format.js';
-import { afterAck } from '../commands/audit.js';
 import { ACTION_IDS } from '../ids.js';
+import { afterAck, tellUser } from '../listener-kit.js';
 import { code } from '../mrkdwn.js';
-import { tellUser } from '../ephemeral.js';
 
 /**
  * Approve / Deny. Ack first; then authorise; then one compare-and-set decides (a second click by anyone changes
  * nothing); the winner queues the remediation job (job id = proposal id) and updates the message in place.
  */
-
-export interface ProposalActionDeps {
-  config: Pick<AppConfig, 'remediation'>;
-  proposals: ProposalStore;
-  trail: AuditTrail;
-  producers: Producers;
-  approvers: ApproverCheck;
-  logger: Logger;
-}
 
 const PAST: Record<ProposalState['status'], string> = {
   pending: 'pending',
@@ -36,9 +22,9 @@ const PAST: Record<ProposalState['status'], string> = {
   failed: 'approved and has run (it failed)',
 };
 
-export function registerProposalActions(app: App, deps: ProposalActionDeps): void {
+export function registerProposalActions(app: App, deps: ListenerDeps): void {
   const { proposals, trail, producers, logger } = deps;
-  const dryRun = deps.config.remediation.mode === 'dry-run';
+  const dryRun = deps.config.app.remediation.mode === 'dry-run';
 
   async function decide(decision: 'approve' | 'deny', body: BlockAction, action: ButtonAction, client: WebClient): Promise<void> {
     const proposalId = action.value ?? '';

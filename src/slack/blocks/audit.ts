@@ -1,5 +1,5 @@
 import type { AuditReport, AuditResult, AuditScope, ResultStatus } from '../../audit/report.js';
-import type { RemediationPlan } from '../../remediation/plan.js';
+import type { RemediationPlan } from '../../plans/plan.js';
 import { BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { chunkLines, formatDuration, mention, plural, safe } from '../format.js';

@@ -1,5 +1,3 @@
-import type { Severity } from '../../controls/types.js';
-import { SEVERITIES } from '../../controls/types.js';
 import type { DigestItem, DigestModel, FixedItem } from '../../digest/model.js';
 import type { AcceptedRiskRecord } from '../../risks/types.js';
 import { LIMITS } from '../ids.js';
@@ -7,6 +5,8 @@ import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { mention, plural, safe } from '../format.js';
 import { RISK_ACTION_IDS, acceptRiskValue } from '../views/accept-risk.js';
 import type { KnownBlock } from './types.js';
+import { SEVERITIES } from '../../aws/resources.js';
+import type { Severity } from '../../aws/resources.js';
 
 export const DIGEST_ACTION_IDS = {
   /** "Propose fix" on one of the digest's most important failures; value `<runId>:<index>`. */

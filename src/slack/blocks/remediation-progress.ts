@@ -1,6 +1,7 @@
 import { LIMITS } from '../ids.js';
 import { chunkLines, formatDuration, mention, safe } from '../format.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
+import type { ProgressPhase, ProgressStep, ProgressView, RemediationOutcome, StepState } from '../../remediation/progress.js';
 import type { KnownBlock } from './types.js';
 
 /**
@@ -11,18 +12,7 @@ import type { KnownBlock } from './types.js';
  * Everything from AWS (names, error messages) and from plans is truncated, then escaped.
  */
 
-export type StepState = 'pending' | 'running' | 'done' | 'skipped' | 'failed' | 'dry-run' | 'retrying' | 'not-run';
-
-export interface ProgressStep {
-  title: string;
-  state: StepState;
-  /** What happened (or would happen in a dry run), or the error. */
-  detail?: string;
-}
-
-export type ProgressPhase = 'checking' | 'running' | 'retrying' | 'verifying' | 'succeeded' | 'no-change' | 'failed' | 'dry-run-done';
-
-export interface RemediationProgressView {
+export interface RemediationProgressView extends Omit<ProgressView, 'attempt'> {
   proposalId: string;
   controlId: string;
   resourceName: string;
@@ -30,11 +20,7 @@ export interface RemediationProgressView {
   region: string;
   approvedBy: string;
   dryRun: boolean;
-  phase: ProgressPhase;
-  steps: ProgressStep[];
-  /** One line under the heading (gate results, retry notice). */
-  note?: string;
-  /** Delivery number of the BullMQ job (shown when > 1: the job resumed). */
+  /** Delivery number of the job (shown when > 1: the job resumed). */
   attempt?: number;
   /** Block ids must change with every update; any token that changes per update. */
   version: string;
@@ -111,22 +97,6 @@ export function remediationProgressMessage(view: RemediationProgressView): { tex
 }
 
 /* ------------------------------------------------------------------------------------------------------------------ */
-
-export type RemediationOutcome =
-  | { kind: 'verified'; reason: string; periodic: boolean }
-  | { kind: 'already-compliant'; reason: string }
-  | { kind: 'dry-run'; wouldCalls: string[]; blocker?: string }
-  | {
-      kind: 'failed';
-      /** What failed: the step title and the error (AWS error name and message). */
-      what: string;
-      error: string;
-      rolledBack: string[];
-      rollbackError?: string;
-      humanAction: string;
-      /** True when the plan stopped before any change (gates). */
-      noChange: boolean;
-    };
 
 export interface RemediationResultView {
   proposalId: string;

@@ -1,27 +1,19 @@
-import type { Logger } from 'pino';
-import type { RiskStore } from '../../risks/store.js';
-import type { ApproverCheck } from '../approvers.js';
 import { exceptionsBlocks, exceptionsText } from '../blocks/exceptions.js';
-import { mayDecideRisks } from '../actions/risks.js';
-import type { SubcommandContext } from './audit.js';
+import type { ListenerDeps } from '../deps.js';
+import { mayDecideRisks } from '../listener-kit.js';
+import type { CommandContext } from './index.js';
 
 /**
  * `/sagemaker-audit exceptions [public]`: the accepted risks in force, soonest expiry first, ephemeral by default
  * (`public` posts in the channel). Approvers get a Revoke button on each.
  */
-export function exceptionsCommand(deps: { risks: RiskStore; approvers: ApproverCheck; logger: Logger; now?: () => Date }) {
-  return async ({ command, args, respond }: SubcommandContext): Promise<void> => {
-    const now = (deps.now ?? (() => new Date()))();
-    const active = (await deps.risks.listActive()).filter((r) => Date.parse(r.expiresAt) > now.getTime());
-    const recentlyEnded = await deps.risks.listEnded(new Date(now.getTime() - 7 * 24 * 3600 * 1000));
-    const inChannel = args.some((a) => a.toLowerCase() === 'public');
-    // Buttons only for approvers, and never on a message the whole channel sees (anyone could click them there:
-    // the click is checked anyway, but a Revoke button for everyone invites refusals).
-    const canRevoke = !inChannel && (await mayDecideRisks(deps.approvers, command.user_id).catch(() => ({ allowed: false }) as const)).allowed;
-    await respond({
-      response_type: inChannel ? 'in_channel' : 'ephemeral',
-      text: exceptionsText(active),
-      blocks: exceptionsBlocks(active, { canRevoke, recentlyEnded }),
-    });
-  };
+export async function exceptionsCommand(parsed: { args: string[] }, { command, respond }: CommandContext, deps: ListenerDeps): Promise<void> {
+  const now = deps.now();
+  const active = (await deps.risks.listActive()).filter((r) => Date.parse(r.expiresAt) > now.getTime());
+  const recentlyEnded = await deps.risks.listEnded(new Date(now.getTime() - 7 * 24 * 3600 * 1000));
+  const inChannel = parsed.args.some((a) => a.toLowerCase() === 'public');
+  // Buttons only for approvers, and never on a message the whole channel sees (anyone could click them there:
+  // the click is checked anyway, but a Revoke button for everyone invites refusals).
+  const canRevoke = !inChannel && (await mayDecideRisks(deps.approvers, command.user_id).catch(() => ({ allowed: false }) as const)).allowed;
+  await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: exceptionsText(active), blocks: exceptionsBlocks(active, { canRevoke, recentlyEnded }) });
 }

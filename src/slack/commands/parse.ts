@@ -1,4 +1,5 @@
 import type { AuditScope, AuditSource } from '../../audit/report.js';
+import { RESOURCE_ARN_PATTERN, RESOURCE_NAME_PATTERN, isAccountId, isRegion, shown, splitList } from '../../validation.js';
 import { COMMAND } from '../ids.js';
 import { code, escapeMrkdwn } from '../mrkdwn.js';
 
@@ -14,14 +15,12 @@ import { code, escapeMrkdwn } from '../mrkdwn.js';
  *   help | history [resource] | digest … | exceptions …
  */
 
-export type Subcommand = 'digest' | 'exceptions';
-export const SUBCOMMANDS: readonly Subcommand[] = ['digest', 'exceptions'];
-
 export type ParsedCommand =
   | { kind: 'audit'; scope: AuditScope }
   | { kind: 'help' }
   | { kind: 'history'; resource: string | undefined }
-  | { kind: 'subcommand'; name: Subcommand; args: string[] }
+  | { kind: 'digest'; args: string[] }
+  | { kind: 'exceptions'; args: string[] }
   | { kind: 'invalid'; problems: string[] };
 
 export interface ParseDefaults {
@@ -31,20 +30,7 @@ export interface ParseDefaults {
   controlIds: readonly string[];
 }
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ACCOUNT = /^\d{12}$/;
 const SOURCES: readonly AuditSource[] = ['sagemaker', 'securityhub', 'both'];
-/** SageMaker names: 1-63 alphanumerics and hyphens; ARNs: arn:partition:sagemaker:region:account:type/name. */
-const RESOURCE_NAME = /^[a-zA-Z0-9](-*[a-zA-Z0-9])*$/;
-const RESOURCE_ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:[a-z-]+\/[a-zA-Z0-9][a-zA-Z0-9-]*$/;
-
-function show(token: string): string {
-  return token.length > 60 ? `${token.slice(0, 59)}…` : token;
-}
-
-function list(value: string): string[] {
-  return value.split(',').map((v) => v.trim()).filter(Boolean);
-}
 
 export function parseCommand(text: string, defaults: ParseDefaults): ParsedCommand {
   const tokens = text.trim().split(/\s+/).filter(Boolean);
@@ -54,7 +40,7 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
     if (tokens.length > 2) return { kind: 'invalid', problems: ['`history` takes at most one resource name or ARN'] };
     return { kind: 'history', resource: tokens[1] };
   }
-  if (first && (SUBCOMMANDS as readonly string[]).includes(first)) return { kind: 'subcommand', name: first as Subcommand, args: tokens.slice(1) };
+  if (first === 'digest' || first === 'exceptions') return { kind: first, args: tokens.slice(1) };
 
   const problems: string[] = [];
   const regions: string[] = [];
@@ -67,47 +53,47 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
   for (const token of tokens) {
     const eq = token.indexOf('=');
     if (eq < 0) {
-      if (REGION.test(token)) {
+      if (isRegion(token)) {
         if (!regions.includes(token)) regions.push(token);
-      } else if (ACCOUNT.test(token)) {
+      } else if (isAccountId(token)) {
         if (!accounts.includes(token)) accounts.push(token);
       } else {
-        problems.push(`I don't understand \`${show(token)}\``);
+        problems.push(`I don't understand \`${shown(token)}\``);
       }
       continue;
     }
     const key = token.slice(0, eq).toLowerCase();
     const value = token.slice(eq + 1);
     if (value === '') {
-      problems.push(`\`${show(key)}=\` needs a value`);
+      problems.push(`\`${shown(key)}=\` needs a value`);
       continue;
     }
     switch (key) {
       case 'account':
       case 'accounts':
-        for (const a of list(value)) {
-          if (!ACCOUNT.test(a)) problems.push(`\`${show(a)}\` is not a 12-digit account id`);
+        for (const a of splitList(value)) {
+          if (!isAccountId(a)) problems.push(`\`${shown(a)}\` is not a 12-digit account id`);
           else if (!accounts.includes(a)) accounts.push(a);
         }
         break;
       case 'region':
       case 'regions':
-        for (const r of list(value)) {
-          if (!REGION.test(r)) problems.push(`\`${show(r)}\` is not an AWS region name`);
+        for (const r of splitList(value)) {
+          if (!isRegion(r)) problems.push(`\`${shown(r)}\` is not an AWS region name`);
           else if (!regions.includes(r)) regions.push(r);
         }
         break;
       case 'control':
       case 'controls':
-        for (const c of list(value)) {
+        for (const c of splitList(value)) {
           const id = byLower.get(c.toLowerCase());
-          if (!id) problems.push(`unknown control \`${show(c)}\`; valid: ${defaults.controlIds.join(', ')}`);
+          if (!id) problems.push(`unknown control \`${shown(c)}\`; valid: ${defaults.controlIds.join(', ')}`);
           else if (!controls.includes(id)) controls.push(id);
         }
         break;
       case 'resource':
         if (resource !== undefined) problems.push('give `resource=` once');
-        else if (!RESOURCE_NAME.test(value) && !RESOURCE_ARN.test(value)) problems.push(`\`${show(value)}\` is not a SageMaker resource name or ARN`);
+        else if (!RESOURCE_NAME_PATTERN.test(value) && !RESOURCE_ARN_PATTERN.test(value)) problems.push(`\`${shown(value)}\` is not a SageMaker resource name or ARN`);
         else if (value.length > 400) problems.push('`resource=` is too long');
         else resource = value;
         break;
@@ -116,7 +102,7 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
         else source = value.toLowerCase() as AuditSource;
         break;
       default:
-        problems.push(`unknown option \`${show(key)}=\``);
+        problems.push(`unknown option \`${shown(key)}=\``);
     }
   }
   if (problems.length > 0) return { kind: 'invalid', problems };

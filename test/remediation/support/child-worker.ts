@@ -2,12 +2,11 @@
  * A remediation worker in its own process, for the SIGKILL test: `tsx child-worker.ts '<json options>'`.
  * It prints "ready" once the worker listens, and "stop-sent" is visible to the parent through the AWS stand-in.
  */
-import { WebClient } from '@slack/web-api';
-import { createAwsClients } from '../../../src/aws/clients.js';
-import { ProposalStore } from '../../../src/remediation/proposals.js';
-import { AuditTrail } from '../../../src/remediation/trail.js';
-import { createRemediationWorker } from '../../../workers/remediation.js';
-import { testRedis } from '../../queue/redis.js';
+import { pino } from 'pino';
+import { createAwsClients, type AwsClients } from '../../../src/aws/clients.js';
+import { QUEUE_NAMES } from '../../../src/queue/names.js';
+import { createServices } from '../../../src/services.js';
+import { startWorkers } from '../../../workers/index.js';
 import { testConfig } from '../harness.js';
 
 interface Options {
@@ -20,22 +19,16 @@ interface Options {
 }
 
 const o = JSON.parse(process.argv[2] ?? '{}') as Options;
-const redis = testRedis();
-const config = testConfig(o.prefix);
-const worker = createRemediationWorker({
-  config,
-  slack: new WebClient(o.slackToken, { slackApiUrl: o.slackUrl, retryConfig: { retries: 0 } }),
-  proposals: new ProposalStore(redis, o.prefix),
-  trail: new AuditTrail(redis, o.prefix),
-  redis,
-  sagemakerFor: (accountId, region) => {
-    const keys = o.keys[accountId]!;
-    return createAwsClients({ region, credentials: async () => keys, endpoint: o.awsUrl, maxAttempts: 3 }).sagemaker;
-  },
-  pollIntervalMs: 20,
-  maxPollIntervalMs: 50,
-  defaultMaxWaitSeconds: 30,
-  workerOptions: { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs },
+const config = testConfig(o.prefix, { SLACK_BOT_TOKEN: o.slackToken, SLACK_API_URL: o.slackUrl });
+const clients = Object.assign(
+  (accountId: string, region: string): AwsClients => createAwsClients({ region, credentials: async () => o.keys[accountId]!, endpoint: o.awsUrl, maxAttempts: 3 }),
+  { close: () => undefined },
+);
+const services = createServices(config, pino({ level: 'silent' }), {
+  clients,
+  slackClientOptions: { retryConfig: { retries: 0 } },
+  tuning: { remediationTiming: { pollIntervalMs: 20, maxPollIntervalMs: 50, defaultMaxWaitSeconds: 30 } },
 });
-await worker.waitUntilReady();
+await services.ready();
+await startWorkers(services, { queues: [QUEUE_NAMES.remediation], options: { [QUEUE_NAMES.remediation]: { lockDuration: o.lockDurationMs, stalledInterval: o.lockDurationMs } } });
 console.log('ready');

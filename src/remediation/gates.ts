@@ -1,0 +1,100 @@
+import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
+import { errorCode, errorMessage, isAccessDenied } from '../aws/errors.js';
+import { configurationFingerprint } from '../aws/fingerprint.js';
+import { needsFor } from '../aws/inventory.js';
+import { KINDS, arnFor } from '../aws/kinds/index.js';
+import { readResource } from '../aws/read-resource.js';
+import type { ResourceKind, ResourceSnapshot } from '../aws/resources.js';
+import type { ControlParameters } from '../config.js';
+import { CONTROLS, evaluateControl } from '../controls/index.js';
+import type { AnyControl } from '../controls/index.js';
+import type { Evaluation } from '../controls/types.js';
+import type { RemediationPlan } from '../plans/plan.js';
+import { RemediationError, isNotFound, isRetryableAwsError } from './errors.js';
+import { notebookFailedMessage } from './operations/notebook/notebook.js';
+import type { Proposal } from './proposals.js';
+
+/**
+ * The checks before a remediation's first step, and the re-read that verifies it: the resource is read fresh with
+ * the inventory's own readers (so its fingerprint equals the audit's when nothing changed) and the control evaluated
+ * again. A check that fails stops the plan with a GateStop: `no-change` when the resource is already compliant,
+ * `failed` otherwise.
+ */
+export class GateStop extends Error {
+  constructor(
+    message: string,
+    readonly outcome: 'failed' | 'no-change',
+  ) {
+    super(message);
+    this.name = 'GateStop';
+  }
+}
+
+/** What the audit read for each kind: the same evidence is read again, so fingerprints compare like for like. */
+const EVIDENCE = needsFor(CONTROLS);
+
+/** The resource the verification reads: the audited one, or the compliant copy a recreate plan names. */
+export function verifiedResource(plan: RemediationPlan, r: Proposal['result']): { name: string; arn: string } {
+  const name = plan.verify.resourceName;
+  if (name === undefined || name === r.resourceName) return { name: r.resourceName, arn: r.resourceArn };
+  return { name, arn: arnFor(r.resourceKind, name, r.accountId, r.region) };
+}
+
+/** Reads the resource again; a resource that is gone or cannot be read stops the plan (retryable errors are rethrown). */
+export async function readFresh(client: SageMakerClient, r: Proposal['result'], target: { name: string; arn: string }): Promise<ResourceSnapshot> {
+  const kind: ResourceKind = r.resourceKind;
+  try {
+    return await readResource(client, { kind, arn: target.arn, name: target.name, accountId: r.accountId, region: r.region }, EVIDENCE[kind] ?? { describe: true, tags: false });
+  } catch (err) {
+    if (isNotFound(err)) throw new GateStop(`${target.name} no longer exists (${errorCode(err)}: ${errorMessage(err)})`, 'failed');
+    if (isRetryableAwsError(err)) throw new RemediationError(`re-reading ${target.name} failed: ${errorCode(err)}: ${errorMessage(err)}`, errorCode(err), true);
+    const access = isAccessDenied(err) ? ' The remediation role cannot read it.' : '';
+    throw new GateStop(`re-reading ${target.name} failed: ${errorCode(err)}: ${errorMessage(err)}.${access}`, 'failed');
+  }
+}
+
+/** The audit's fingerprint depends on the evidence it read for the kind; compare with each shape that could be. */
+export function fingerprintMatches(expected: string, snapshot: ResourceSnapshot): boolean {
+  if (!expected) return false;
+  const kind = snapshot.ref.kind;
+  const candidates = [configurationFingerprint(kind, snapshot.detail, snapshot.tags)];
+  if (snapshot.tags !== undefined && snapshot.detail !== undefined) {
+    candidates.push(configurationFingerprint(kind, snapshot.detail, undefined), configurationFingerprint(kind, undefined, snapshot.tags));
+  }
+  return candidates.includes(expected);
+}
+
+/** The resource's lifecycle state (InService, Stopped…), for kinds that have one. */
+export function resourceStatus(snapshot: ResourceSnapshot): string | undefined {
+  const field = KINDS[snapshot.ref.kind].statusField;
+  const status = field ? (snapshot.detail as Record<string, unknown> | undefined)?.[field] : undefined;
+  return typeof status === 'string' ? status : undefined;
+}
+
+/**
+ * The safety gates, once before the first step: already PASSED → no change; configuration changed since the audit
+ * (drift) → stop; a Failed notebook or a state outside the plan's allowed states → stop; anything but FAILED → stop.
+ */
+export async function checkGates(input: {
+  client: SageMakerClient;
+  proposal: Proposal;
+  control: AnyControl;
+  params: ControlParameters;
+}): Promise<Evaluation> {
+  const { proposal, control } = input;
+  const r = proposal.result;
+  const plan = r.remediation;
+  const snapshot = await readFresh(input.client, r, { name: r.resourceName, arn: r.resourceArn });
+  const evaluation = evaluateControl(control, snapshot, input.params);
+  if (evaluation.status === 'PASSED') throw new GateStop(evaluation.reason, 'no-change');
+  if (!fingerprintMatches(proposal.fingerprint, snapshot)) throw new GateStop('resource changed since the audit; run /sagemaker-audit again', 'failed');
+  const status = resourceStatus(snapshot);
+  if (status === 'Failed' && r.resourceKind === 'notebook-instance') {
+    throw new GateStop(notebookFailedMessage(r.resourceName, (snapshot.detail as { FailureReason?: string } | undefined)?.FailureReason), 'failed');
+  }
+  if (plan.allowedStates.length > 0 && status !== undefined && !plan.allowedStates.includes(status)) {
+    throw new GateStop(`${r.resourceName} is ${status}; the plan may only start from ${plan.allowedStates.join(', ')}`, 'failed');
+  }
+  if (evaluation.status !== 'FAILED') throw new GateStop(`${r.controlId} now evaluates ${evaluation.status}: ${evaluation.reason} Run /sagemaker-audit again.`, 'failed');
+  return evaluation;
+}

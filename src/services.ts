@@ -1,0 +1,151 @@
+import { WebClient, type WebClientOptions } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { runAudit } from './audit/engine.js';
+import type { AuditReport, AuditScope } from './audit/report.js';
+import { accountClients, defaultClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
+import type { Config } from './config.js';
+import { CONTROLS } from './controls/index.js';
+import { DigestStateStore } from './digest/state.js';
+import { createRedis } from './queue/connection.js';
+import { createProducers, type Producers } from './queue/producers.js';
+import { ProposalStore } from './remediation/proposals.js';
+import type { RemediationDeps } from './remediation/run.js';
+import { withAcceptedRisks } from './risks/apply.js';
+import { RiskStore } from './risks/store.js';
+import { createApproverCheck, type ApproverCheck } from './slack/approvers.js';
+import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from './slack/blocks/audit.js';
+import type { ListenerDeps } from './slack/deps.js';
+import { createPacer, type Pacer } from './slack/pacer.js';
+import { AuditTrail } from './trail.js';
+
+/**
+ * The composition root: everything a process needs, built once from the Config. The web side (src/slack/app.ts), the
+ * workers (workers/index.ts), the demo, the benchmarks and the tests all start from here; nothing else constructs
+ * connections, stores or clients. It reads no environment.
+ */
+
+/** Stores on one Redis connection. */
+export interface Stores {
+  proposals: ProposalStore;
+  trail: AuditTrail;
+  risks: RiskStore;
+  digestState: DigestStateStore;
+}
+
+export interface Services {
+  config: Config;
+  logger: Logger;
+  /** Fail-fast connection (the 3-second Slack ack must not hang on an outage) and retry-forever one (workers). */
+  redis: { producer: Redis; worker: Redis };
+  producers: Producers;
+  /** Stores on the fail-fast connection (web side) and on the worker connection (workers). */
+  web: Stores;
+  worker: Stores;
+  slack: WebClient;
+  aws: { factory: ClientFactory; clients: AccountClients };
+  /** The engine with the accepted risks in force applied (FAILED → SUPPRESSED). */
+  runAudit(scope: AuditScope): Promise<AuditReport>;
+  approvers: ApproverCheck;
+  /** The clock (tests control it). */
+  now: () => Date;
+  /** How fast threads are posted and how large they get, and how remediation waits poll. */
+  tuning: { pacer: Pacer; threadLimits: ThreadLimits; remediationTiming: RemediationDeps['timing']; auditConcurrency: number };
+  /** What the listeners need (fail-fast stores). */
+  listenerDeps(): ListenerDeps;
+  /** Resolves once the fail-fast connection is ready (it has no offline queue); rejects after `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ServiceOverrides {
+  /** AWS clients (tests and benchmarks point them at the AWS stand-in). */
+  clientFactory?: ClientFactory;
+  /** Clients per account and region (tests give each account its own keys on the stand-in). */
+  clients?: AccountClients;
+  /** Replaces the engine (tests with a synthetic report). */
+  runAudit?: (scope: AuditScope) => Promise<AuditReport>;
+  slackClientOptions?: WebClientOptions;
+  tuning?: Partial<Services['tuning']>;
+  approvers?: ApproverCheck;
+  now?: () => Date;
+}
+
+function stores(redis: Redis, prefix: string): Stores {
+  const trail = new AuditTrail(redis, prefix);
+  return { proposals: new ProposalStore(redis, prefix), trail, risks: new RiskStore(redis, prefix, trail), digestState: new DigestStateStore(redis, prefix) };
+}
+
+export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
+  const prefix = config.app.queuePrefix;
+  const producer = createRedis(config.app.redisUrl, 'producer');
+  const worker = createRedis(config.app.redisUrl, 'worker');
+  for (const [role, r] of [['producer', producer], ['worker', worker]] as const) {
+    r.on('error', (err) => logger.warn({ err, role, code: 'QUEUE_UNAVAILABLE' }, 'Redis connection error'));
+  }
+  const producers = createProducers(producer, prefix);
+  const slack = new WebClient(config.app.slack.botToken, {
+    ...(config.app.slack.apiUrl ? { slackApiUrl: config.app.slack.apiUrl } : {}),
+    // Workers post long threads: wait out rate limits a few times, but do not hold a job for half an hour.
+    retryConfig: { retries: 5, factor: 3.86 }, // = retryPolicies.fiveRetriesInFiveMinutes (not an ESM named export)
+    ...overrides.slackClientOptions,
+  });
+  const factory = overrides.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts });
+  const clients = overrides.clients ?? accountClients(factory, config.role);
+  const web = stores(producer, prefix);
+  const workerStores = stores(worker, prefix);
+  const engine = overrides.runAudit ?? ((scope: AuditScope) => runAudit(scope, { config, clientFactory: factory }));
+  const approvers = overrides.approvers ?? createApproverCheck(config.app, slack);
+  const now = overrides.now ?? (() => new Date());
+  const tuning: Services['tuning'] = {
+    pacer: createPacer({ perSecond: 1, burst: 5 }),
+    threadLimits: DEFAULT_THREAD_LIMITS,
+    // AWS waiters poll every 30 s; 15 s first, doubling to a minute, keeps a fix responsive without hammering AWS.
+    remediationTiming: { pollIntervalMs: 15_000, maxPollIntervalMs: 60_000, defaultMaxWaitSeconds: 1800 },
+    auditConcurrency: 2,
+    ...overrides.tuning,
+  };
+
+  return {
+    config,
+    logger,
+    redis: { producer, worker },
+    producers,
+    web,
+    worker: workerStores,
+    slack,
+    aws: { factory, clients },
+    runAudit: withAcceptedRisks(engine, workerStores.risks, now),
+    approvers,
+    now,
+    tuning,
+    listenerDeps: () => ({
+      config,
+      producers,
+      ...web,
+      approvers,
+      controlIds: CONTROLS.map((c) => c.metadata.id),
+      logger,
+      now,
+    }),
+    ready(timeoutMs = 10_000) {
+      if (producer.status === 'ready') return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          producer.off('ready', onReady);
+          reject(Object.assign(new Error(`Redis at ${config.app.redisUrl.replace(/\/\/[^@]*@/, '//***@')} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
+        }, timeoutMs);
+        const onReady = (): void => {
+          clearTimeout(timer);
+          resolve();
+        };
+        producer.once('ready', onReady);
+      });
+    },
+    async close() {
+      await producers.close().catch((err: unknown) => logger.warn({ err }, 'closing queues'));
+      clients.close();
+      await Promise.all([producer.quit().catch(() => producer.disconnect()), worker.quit().catch(() => worker.disconnect())]);
+    },
+  };
+}

@@ -1,0 +1,12 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.js';
+import { registerDigestActions } from './digest.js';
+import { registerProposalActions } from './proposal.js';
+import { registerRiskActions } from './risks.js';
+
+/** Every button the app's messages carry. */
+export function registerActions(app: App, deps: ListenerDeps): void {
+  registerProposalActions(app, deps);
+  registerRiskActions(app, deps);
+  registerDigestActions(app, deps);
+}

@@ -1,0 +1,132 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import type { App as BoltApp, CodedError, CustomRoute, Logger as BoltLogger } from '@slack/bolt';
+import type { WebClientOptions } from '@slack/web-api';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { ListenerDeps } from './deps.js';
+import { registerListeners } from './register.js';
+import { replayGuard, signatureProperties } from './replay.js';
+
+/**
+ * The web side: the Bolt app (HTTP receiver on POST /slack/events with GET /healthz, or Socket Mode when an app-level
+ * token is configured), the replay guard, the listener registry and one error handler. It reads no environment:
+ * the entry point passes a parsed Config and what the composition root built.
+ */
+export interface SlackAppDeps {
+  listeners: ListenerDeps;
+  /** Fail-fast connection: replay keys and the health check. */
+  redis: Redis;
+  logger: Logger;
+  /** Skip auth.test at start-up when both are known. */
+  identity?: { botId: string; botUserId: string };
+  /** Extra WebClient options for Bolt's own client (tests lower the retry policy). */
+  clientOptions?: WebClientOptions;
+}
+
+export interface SlackApp {
+  app: BoltApp;
+  /** Starts listening (HTTP: on `port`, default config port; 0 picks a free one). Resolves to the bound port. */
+  start(port?: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Bolt's Logger interface on top of pino. */
+function boltLogger(logger: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  const child = logger.child({ component: 'bolt' });
+  return {
+    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
+    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
+    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
+    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
+    setLevel: (l) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
+  const { slack } = config.app;
+  const logger = deps.logger;
+  const prefix = config.app.queuePrefix;
+
+  const healthz: CustomRoute = {
+    path: '/healthz',
+    method: ['GET'],
+    handler: (_req, res) => {
+      deps.redis
+        .ping()
+        .then(() => {
+          res.writeHead(200, { 'content-type': 'text/plain' });
+          res.end('ok');
+        })
+        .catch((err: unknown) => {
+          logger.warn({ err, code: 'QUEUE_UNAVAILABLE' }, 'health check: Redis does not answer');
+          res.writeHead(503, { 'content-type': 'text/plain' });
+          res.end('redis unavailable');
+        });
+    },
+  };
+
+  const clientOptions: WebClientOptions = {
+    ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
+    ...deps.clientOptions,
+  };
+  const identity = deps.identity ?? {};
+  const socketMode = slack.appToken !== undefined;
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: slack.signingSecret,
+        endpoints: ['/slack/events'],
+        port: slack.port,
+        customRoutes: [healthz],
+        customPropertiesExtractor: (req) => signatureProperties(req),
+        processBeforeResponse: false,
+        logger: boltLogger(logger),
+      });
+
+  const app = socketMode
+    ? new App({
+        token: slack.botToken,
+        appToken: slack.appToken,
+        socketMode: true,
+        customRoutes: [healthz],
+        installerOptions: { port: slack.port },
+        clientOptions,
+        logger: boltLogger(logger),
+        ...identity,
+      })
+    : new App({ token: slack.botToken, receiver, clientOptions, logger: boltLogger(logger), ...identity });
+
+  app.use(replayGuard(deps.redis, prefix, logger));
+
+  registerListeners(app, deps.listeners);
+
+  app.error(async (error: CodedError) => {
+    const original = (error as { original?: unknown }).original;
+    logger.error({ err: original ?? error, code: error.code ?? (original as { code?: string } | undefined)?.code }, 'Slack listener failed');
+  });
+
+  let server: Server | undefined;
+  return {
+    app,
+    async start(port) {
+      if (socketMode) {
+        await app.start();
+        return slack.port;
+      }
+      server = (await app.start(port ?? slack.port)) as Server;
+      return (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      server?.closeAllConnections();
+      await app.stop();
+    },
+  };
+}

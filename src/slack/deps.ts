@@ -1,0 +1,26 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config.js';
+import type { DigestStateStore } from '../digest/state.js';
+import type { Producers } from '../queue/producers.js';
+import type { ProposalStore } from '../remediation/proposals.js';
+import type { RiskStore } from '../risks/store.js';
+import type { AuditTrail } from '../trail.js';
+import type { ApproverCheck } from './approvers.js';
+
+/**
+ * What the listeners need, in one object: they ack, check and enqueue, so queues, stores on the fail-fast Redis
+ * connection, the approver rule, the configuration and a logger. Never an AWS client.
+ */
+export interface ListenerDeps {
+  config: Config;
+  producers: Producers;
+  proposals: ProposalStore;
+  trail: AuditTrail;
+  risks: RiskStore;
+  digestState: DigestStateStore;
+  approvers: ApproverCheck;
+  /** Every valid control id, in display order (from the control registry). */
+  controlIds: readonly string[];
+  logger: Logger;
+  now: () => Date;
+}
