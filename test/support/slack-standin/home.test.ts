@@ -1,10 +1,10 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App } from '@slack/bolt';
-import { WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventRequest, eventRequestBody, SlackStandin, urlVerificationBody } from './index.js';
-import { quietLogger, section } from './test-helpers.js';
+import { outcome, quietLogger, section } from './test-helpers.js';
 
 /** App Home (views.publish, app_home_opened over HTTP), image blocks with slack_file, and run-time user groups. */
 
@@ -20,17 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await standin.close();
 });
-
-/** The platform error's response body, or `{ ok: true }`. */
-async function outcome(p: Promise<unknown>): Promise<Json> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WebAPIPlatformError) return err.data as unknown as Json;
-    throw err;
-  }
-  return { ok: true };
-}
 
 const home = (blocks: unknown[], extra: Json = {}) => ({ type: 'home', blocks, ...extra }) as never;
 const publish = (userId: string, view: never, hash?: string) => client.views.publish({ user_id: userId, view, ...(hash ? { hash } : {}) });

@@ -1,11 +1,10 @@
 import { once } from 'node:events';
 import { App } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
-import { WebAPIPlatformError } from '@slack/web-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SlackStandin, SocketModeDeliveryError, type DisconnectReason } from './index.js';
-import { quietLogger, section, within } from './test-helpers.js';
+import { outcome, quietLogger, section, within } from './test-helpers.js';
 
 /**
  * The Socket Mode side of the stand-in, driven by the real clients: @slack/socket-mode's SocketModeClient and a Bolt
@@ -21,16 +20,6 @@ async function openConnection(standin: SlackStandin, init: { authorization?: str
     body: init.body ?? '',
   });
   return (await res.json()) as Json;
-}
-
-async function errorOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof WebAPIPlatformError) return err.data.error;
-    throw err;
-  }
-  return 'ok';
 }
 
 /** Every message a raw client receives, kept in order (two frames in one TCP read arrive in one tick). */
@@ -329,12 +318,12 @@ describe('Socket Mode with a SocketModeClient: retries, disconnects, drops and b
 
   it('refuses a wrong app token and a bot token as Slack does, and no connection opens', async () => {
     const connections = standin.socketMode.connections.length;
-    expect(await errorOf(within(client('xapp-1-A0STANDIN-1-wrong').start(), 5000, 'start() to fail'))).toBe('invalid_auth');
+    expect((await outcome(within(client('xapp-1-A0STANDIN-1-wrong').start(), 5000, 'start() to fail'))).error).toBe('invalid_auth');
     // The client treats not_allowed_token_type as recoverable and would retry forever; without reconnects it throws.
-    expect(await errorOf(within(client(standin.botToken, { autoReconnectEnabled: false }).start(), 5000, 'start() to fail'))).toBe('not_allowed_token_type');
+    expect((await outcome(within(client(standin.botToken, { autoReconnectEnabled: false }).start(), 5000, 'start() to fail'))).error).toBe('not_allowed_token_type');
 
     const boltWithBadToken = new App({ token: standin.botToken, appToken: 'xapp-1-A0STANDIN-1-wrong', socketMode: true, logger: quietLogger, clientOptions: { slackApiUrl: standin.apiUrl } });
-    expect(await errorOf(within(boltWithBadToken.start(), 5000, 'Bolt start() to fail'))).toBe('invalid_auth');
+    expect((await outcome(within(boltWithBadToken.start(), 5000, 'Bolt start() to fail'))).error).toBe('invalid_auth');
     expect(standin.socketMode.connections.length).toBe(connections);
   });
 });

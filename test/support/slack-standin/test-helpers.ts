@@ -1,4 +1,5 @@
 import { LogLevel, type Logger } from '@slack/bolt';
+import { WebAPIPlatformError } from '@slack/web-api';
 
 /** Shared by the stand-in's own tests: a logger that says nothing, and a bounded wait. */
 
@@ -24,3 +25,14 @@ export function within<T>(promise: Promise<T>, ms: number, what: string): Promis
 }
 
 export const section = (text: string) => ({ type: 'section' as const, text: { type: 'mrkdwn' as const, text } });
+
+/** The Slack error body a call failed with (`{ ok: false, error, … }`), or `{ ok: true }`; other failures throw. */
+export async function outcome(p: Promise<unknown>): Promise<Record<string, unknown>> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof WebAPIPlatformError) return err.data as unknown as Record<string, unknown>;
+    throw err;
+  }
+  return { ok: true };
+}
