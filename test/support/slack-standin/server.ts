@@ -1,13 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { validateBlocks } from './validate.js';
+import { SocketModeStandin, type SocketModeOptions } from './socket-mode.js';
+import { messageProblem, validateBlocks, type BlockContext } from './validate.js';
+
+export { messageProblem } from './validate.js';
 
 /**
  * An HTTP stand-in for the parts of the Slack Web API this app uses, plus `response_url` endpoints.
  * It records every call, keeps messages per channel (with threads), and rejects what Slack rejects,
  * answering HTTP 200 `{ok:false, error}` as Slack does (429 + Retry-After only when rate limiting is injected).
  *
- * Point a WebClient (or Bolt's `clientOptions.slackApiUrl`) at `standin.apiUrl`.
+ * Point a WebClient (or Bolt's `clientOptions.slackApiUrl`) at `standin.apiUrl`. For Socket Mode, give Bolt
+ * `appToken: standin.appToken`: its `apps.connections.open` lands here and `standin.socketMode` speaks the WebSocket side.
  */
 
 type Json = Record<string, unknown>;
@@ -62,6 +67,9 @@ export interface UploadedFile {
   threadTs: string | undefined;
   initialComment: string | undefined;
   completed: boolean;
+  /** Set when the upload is completed, as files.completeUploadExternal reports them; `slack_file: {url}` takes either. */
+  urlPrivate: string | undefined;
+  permalink: string | undefined;
 }
 
 export interface SlackStandinOptions {
@@ -74,6 +82,12 @@ export interface SlackStandinOptions {
   teamId?: string;
   botUserId?: string;
   botId?: string;
+  /** App-level token (`xapp-…`) apps.connections.open accepts. */
+  appToken?: string;
+  appId?: string;
+  /** Whether the app has its Home tab on; off, views.publish answers not_enabled. Default true. */
+  homeTab?: boolean;
+  socketMode?: SocketModeOptions;
 }
 
 interface RateLimitRule {
@@ -81,8 +95,6 @@ interface RateLimitRule {
   remaining: number;
   retryAfterSeconds: number;
 }
-
-const MAX_TEXT = 40_000;
 
 export class SlackStandin {
   readonly calls: RecordedCall[] = [];
@@ -97,6 +109,19 @@ export class SlackStandin {
   readonly teamId: string;
   readonly botUserId: string;
   readonly botId: string;
+  readonly appToken: string;
+  readonly appId: string;
+  /** Whether views.publish is allowed (the app's Home tab setting); tests may flip it. */
+  homeTab: boolean;
+  /** Published Home tab views by user id. */
+  readonly homeViews = new Map<string, Json>();
+  /** The Socket Mode side: connections, envelopes, acks. */
+  readonly socketMode: SocketModeStandin;
+  /** For the block validator: `slack_file` must name a completed upload. */
+  readonly blockContext: BlockContext = {
+    knowsSlackFile: ({ id, url }) =>
+      [...this.files.values()].some((f) => f.completed && (id !== undefined ? f.id === id : f.urlPrivate === url || f.permalink === url)),
+  };
 
   private readonly messagesByChannel = new Map<string, StoredMessage[]>();
   private readonly ephemeralTs = new Set<string>();
@@ -114,6 +139,23 @@ export class SlackStandin {
     this.teamId = options.teamId ?? 'T0STANDIN';
     this.botUserId = options.botUserId ?? 'U0BOT';
     this.botId = options.botId ?? 'B0BOT';
+    this.appToken = options.appToken ?? 'xapp-1-A0STANDIN-1-standin';
+    this.appId = options.appId ?? 'A0STANDIN';
+    this.homeTab = options.homeTab ?? true;
+    this.socketMode = new SocketModeStandin(
+      {
+        teamId: this.teamId,
+        appId: this.appId,
+        botUserId: this.botUserId,
+        baseUrl: () => this.base,
+        blockContext: this.blockContext,
+        responseUrl: (id) => this.responseUrl(id),
+        appHomeOpenedEvent: (userId, opts) => this.appHomeOpenedEvent(userId, opts),
+        notify: () => this.notify(),
+        waitFor: (check, timeoutMs) => this.waitFor(check, timeoutMs),
+      },
+      options.socketMode,
+    );
   }
 
   static async start(options: SlackStandinOptions = {}): Promise<SlackStandin> {
@@ -171,6 +213,32 @@ export class SlackStandin {
     this.rateLimits.push({ method, remaining: times, retryAfterSeconds });
   }
 
+  /** Sets (or replaces) a user group's members; later usergroups.users.list calls see the new list. */
+  setUserGroup(id: string, users: string[]): void {
+    this.userGroups.set(id, [...users]);
+  }
+
+  /** The Home tab view last published for `userId`. */
+  homeView(userId: string): Json | undefined {
+    return this.homeViews.get(userId);
+  }
+
+  /**
+   * An `app_home_opened` event as Slack sends it (`user`, `channel`, `tab`, `event_ts`, and `view` when a Home view
+   * was published for the user). Deliver it with `socketMode.sendEvent` or over HTTP with `eventRequestBody`.
+   */
+  appHomeOpenedEvent(userId: string, options: { tab?: 'home' | 'messages'; channel?: string } = {}): Json {
+    const view = this.homeViews.get(userId);
+    return {
+      type: 'app_home_opened',
+      user: userId,
+      channel: options.channel ?? `D0${userId.replace(/^[UW]0?/, '')}`,
+      tab: options.tab ?? 'home',
+      event_ts: this.nextTs(),
+      ...(view ? { view } : {}),
+    };
+  }
+
   /** Resolves when `check()` holds (checked after every call), or rejects after `timeoutMs`. */
   waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (check()) return Promise.resolve();
@@ -199,12 +267,15 @@ export class SlackStandin {
     this.rateLimits.length = 0;
     this.files.clear();
     this.views.clear();
+    this.homeViews.clear();
+    this.socketMode.reset();
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = undefined;
     if (!server) return;
+    this.socketMode.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
@@ -221,6 +292,7 @@ export class SlackStandin {
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', () => resolve()));
     const { port } = this.server.address() as AddressInfo;
     this.base = `http://127.0.0.1:${port}`;
+    this.socketMode.attach(this.server);
   }
 
   private nextTs(): string {
@@ -259,7 +331,7 @@ export class SlackStandin {
       } catch {
         return send(res, 400, 'invalid_payload', 'text/plain');
       }
-      const problem = messageProblem(parsed);
+      const problem = messageProblem(parsed, this.blockContext);
       this.responsePosts.push({ id, body: parsed, at: Date.now() });
       this.notify();
       if (problem) return send(res, 200, { ok: false, error: problem });
@@ -279,7 +351,8 @@ export class SlackStandin {
     const method = path.slice('/api/'.length);
     const args = parseArgs(body, contentType);
     const auth = req.headers.authorization;
-    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : typeof args.token === 'string' ? args.token : undefined;
+    const headerToken = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : undefined;
+    const token = headerToken ?? (typeof args.token === 'string' ? args.token : undefined);
     delete args.token;
 
     const call: RecordedCall = { method, args, token, at: Date.now(), response: {}, status: 200 };
@@ -298,11 +371,23 @@ export class SlackStandin {
 
     let response: Json;
     if (token === undefined) response = { ok: false, error: 'not_authed' };
+    else if (method === 'apps.connections.open') response = this.openConnection(token, headerToken !== undefined);
+    else if (token === this.appToken) response = { ok: false, error: 'not_allowed_token_type' };
     else if (token !== this.botToken) response = { ok: false, error: 'invalid_auth' };
     else response = this.dispatch(method, args);
     call.response = response;
     send(res, 200, response);
     this.notify();
+  }
+
+  /**
+   * apps.connections.open takes only the app-level token, and only in the Authorization header: a bot token answers
+   * not_allowed_token_type, the app token as a POST field answers invalid_auth.
+   */
+  private openConnection(token: string, inHeader: boolean): Json {
+    if (token === this.botToken || /^xox[bpa]-/.test(token)) return { ok: false, error: 'not_allowed_token_type' };
+    if (token !== this.appToken || !inHeader) return { ok: false, error: 'invalid_auth' };
+    return { ok: true, url: this.socketMode.issueUrl() };
   }
 
   private dispatch(method: string, args: Json): Json {
@@ -327,8 +412,8 @@ export class SlackStandin {
         if (!str(args.trigger_id) && !str(args.interactivity_pointer)) return { ok: false, error: 'invalid_arguments' };
         const view = args.view;
         if (!isObject(view)) return { ok: false, error: 'invalid_arguments' };
-        const problem = validateBlocks(view.blocks ?? [], 100);
-        if (problem) return { ok: false, error: 'invalid_blocks', response_metadata: { messages: [`[ERROR] ${problem}`] } };
+        const problem = validateBlocks(view.blocks ?? [], 100, this.blockContext);
+        if (problem) return problemResponse(`invalid_blocks: ${problem}`);
         const id = `V${String(++this.seq).padStart(8, '0')}`;
         const stored = { ...view, id };
         this.views.set(id, stored);
@@ -341,12 +426,14 @@ export class SlackStandin {
         if (!found) return { ok: false, error: 'not_found' };
         const view = args.view;
         if (!isObject(view)) return { ok: false, error: 'invalid_arguments' };
-        const problem = validateBlocks(view.blocks ?? [], 100);
-        if (problem) return { ok: false, error: 'invalid_blocks', response_metadata: { messages: [`[ERROR] ${problem}`] } };
+        const problem = validateBlocks(view.blocks ?? [], 100, this.blockContext);
+        if (problem) return problemResponse(`invalid_blocks: ${problem}`);
         const stored = { ...view, id: found.id };
         this.views.set(String(found.id), stored);
         return { ok: true, view: stored };
       }
+      case 'views.publish':
+        return this.publishHome(args);
       case 'usergroups.users.list': {
         const group = str(args.usergroup);
         const users = group ? this.userGroups.get(group) : undefined;
@@ -358,7 +445,19 @@ export class SlackStandin {
         const length = Number(args.length);
         if (!filename || !Number.isFinite(length) || length <= 0) return { ok: false, error: 'invalid_arguments' };
         const id = `F${String(++this.seq).padStart(8, '0')}`;
-        this.files.set(id, { id, filename, title: undefined, length, bytes: Buffer.alloc(0), channelId: undefined, threadTs: undefined, initialComment: undefined, completed: false });
+        this.files.set(id, {
+          id,
+          filename,
+          title: undefined,
+          length,
+          bytes: Buffer.alloc(0),
+          channelId: undefined,
+          threadTs: undefined,
+          initialComment: undefined,
+          completed: false,
+          urlPrivate: undefined,
+          permalink: undefined,
+        });
         return { ok: true, upload_url: `${this.base}/upload/${id}`, file_id: id };
       }
       case 'files.completeUploadExternal': {
@@ -375,7 +474,9 @@ export class SlackStandin {
           file.threadTs = str(args.thread_ts);
           file.initialComment = str(args.initial_comment);
           file.completed = true;
-          out.push({ id: file.id, name: file.filename, title: file.title ?? file.filename });
+          file.urlPrivate = `https://files.standin.slack.com/files-pri/${this.teamId}-${file.id}/${encodeURIComponent(file.filename)}`;
+          file.permalink = `https://standin.slack.com/files/${this.botUserId}/${file.id}/${encodeURIComponent(file.filename)}`;
+          out.push({ id: file.id, name: file.filename, title: file.title ?? file.filename, url_private: file.urlPrivate, permalink: file.permalink });
         }
         return { ok: true, files: out };
       }
@@ -384,11 +485,62 @@ export class SlackStandin {
     }
   }
 
+  /**
+   * views.publish: a `home` view for `user_id`, at most 100 blocks, private_metadata ≤ 3000, ~250 kB in all. A `hash`
+   * must match the one the last publish returned (hash_conflict otherwise). Each publish returns a fresh hash.
+   */
+  private publishHome(args: Json): Json {
+    if (!this.homeTab) return { ok: false, error: 'not_enabled' };
+    const userId = str(args.user_id);
+    if (!userId || !/^[UW][A-Z0-9]{2,}$/.test(userId)) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['invalid `user_id`'] } };
+    const view = args.view;
+    if (!isObject(view)) return argumentProblem('missing required field: view [json-pointer:/view]');
+    if (view.type !== 'home') return argumentProblem(`must be one of home [json-pointer:/view/type]`);
+    if (Buffer.byteLength(JSON.stringify(view)) > 250 * 1024) return { ok: false, error: 'view_too_large' };
+    for (const [field, max] of [['private_metadata', 3000], ['callback_id', 255], ['external_id', 255]] as const) {
+      const value = view[field];
+      if (value !== undefined && (typeof value !== 'string' || value.length > max)) {
+        return argumentProblem(`must be a string of at most ${max} characters [json-pointer:/view/${field}]`);
+      }
+    }
+    const externalId = str(view.external_id);
+    if (externalId && [...this.homeViews].some(([user, v]) => user !== userId && v.external_id === externalId)) return { ok: false, error: 'duplicate_external_id' };
+    const problem = validateBlocks(view.blocks ?? [], 100, this.blockContext);
+    if (problem) return problemResponse(`invalid_blocks: ${problem}`);
+    const previous = this.homeViews.get(userId);
+    const hash = str(args.hash);
+    if (hash !== undefined && hash !== previous?.hash) return { ok: false, error: 'hash_conflict' };
+    const id = typeof previous?.id === 'string' ? previous.id : `V${String(++this.seq).padStart(8, '0')}`;
+    const stored: Json = {
+      id,
+      team_id: this.teamId,
+      type: 'home',
+      close: null,
+      submit: null,
+      blocks: [],
+      private_metadata: '',
+      callback_id: '',
+      external_id: '',
+      state: { values: {} },
+      clear_on_close: false,
+      notify_on_close: false,
+      root_view_id: id,
+      previous_view_id: null,
+      app_id: this.appId,
+      app_installed_team_id: this.teamId,
+      bot_id: this.botId,
+      ...view,
+      hash: `${Math.floor(Date.now() / 1000)}.${randomBytes(4).toString('hex')}`,
+    };
+    this.homeViews.set(userId, stored);
+    return { ok: true, view: stored };
+  }
+
   private postMessage(args: Json): Json {
     const channel = str(args.channel);
     if (!channel || !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
     if (this.notInChannel.has(channel)) return { ok: false, error: 'not_in_channel' };
-    const problem = messageProblem(args);
+    const problem = messageProblem(args, this.blockContext);
     if (problem) return problemResponse(problem);
     const threadTs = str(args.thread_ts);
     if (threadTs && !this.message(channel, threadTs)) return { ok: false, error: 'thread_not_found' };
@@ -411,7 +563,7 @@ export class SlackStandin {
     const message = ts ? this.message(channel, ts) : undefined;
     if (!message) return { ok: false, error: 'message_not_found' };
     if (message.author !== 'bot') return { ok: false, error: 'cant_update_message' };
-    const problem = messageProblem(args);
+    const problem = messageProblem(args, this.blockContext);
     if (problem) return problemResponse(problem);
     message.history.push({ text: message.text, blocks: message.blocks });
     message.text = str(args.text);
@@ -424,7 +576,7 @@ export class SlackStandin {
     const user = str(args.user);
     if (!channel || !this.channels.has(channel)) return { ok: false, error: 'channel_not_found' };
     if (!user) return { ok: false, error: 'user_not_found' };
-    const problem = messageProblem(args);
+    const problem = messageProblem(args, this.blockContext);
     if (problem) return problemResponse(problem);
     const ts = this.nextTs();
     this.ephemeralTs.add(ts);
@@ -443,24 +595,14 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
-/** What Slack would reject about a message body, or null. */
-export function messageProblem(args: Json): string | null {
-  const text = args.text;
-  const blocks = args.blocks;
-  const hasText = typeof text === 'string' && text.length > 0;
-  const hasBlocks = Array.isArray(blocks) && blocks.length > 0;
-  if (!hasText && !hasBlocks) return 'no_text';
-  if (hasText && text.length > MAX_TEXT) return 'msg_too_long';
-  if (blocks !== undefined) {
-    const problem = validateBlocks(blocks, 50);
-    if (problem) return `invalid_blocks: ${problem}`;
-  }
-  return null;
-}
-
+/** `invalid_blocks: detail` → Slack's shape: the detail in `errors` and, prefixed `[ERROR]`, in response_metadata. */
 function problemResponse(problem: string): Json {
   const [error, detail] = problem.split(/: (.*)/s);
-  return detail ? { ok: false, error, response_metadata: { messages: [`[ERROR] ${detail}`] } } : { ok: false, error };
+  return detail ? { ok: false, error, errors: [detail], response_metadata: { messages: [`[ERROR] ${detail}`] } } : { ok: false, error };
+}
+
+function argumentProblem(detail: string): Json {
+  return problemResponse(`invalid_arguments: ${detail}`);
 }
 
 function send(res: ServerResponse, status: number, body: unknown, type = 'application/json'): void {
