@@ -1,3 +1,5 @@
+import type { RespondFn, SlashCommand } from '@slack/bolt';
+import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DigestStateStore } from '../digest/state.js';
@@ -23,4 +25,13 @@ export interface ListenerDeps {
   controlIds: readonly string[];
   logger: Logger;
   now: () => Date;
+}
+
+/** What a `/sagemaker-audit` handler gets besides its parsed arguments. */
+export interface CommandContext {
+  command: SlashCommand;
+  respond: RespondFn;
+  client: WebClient;
+  /** Digest of the signed HTTP request (absent in Socket Mode): the audit id derives from it. */
+  requestDigest: string | undefined;
 }

@@ -2,11 +2,10 @@ import { createHash } from 'node:crypto';
 import type { SlashCommand } from '@slack/bolt';
 import type { AuditScope } from '../../audit/report.js';
 import { auditStartedMessage } from '../blocks/audit.js';
-import type { ListenerDeps } from '../deps.js';
 import { slackErrorCode } from '../errors.js';
 import { ephemeral } from '../listener-kit.js';
 import { escapeMrkdwn } from '../mrkdwn.js';
-import type { CommandContext } from './index.js';
+import type { CommandContext, ListenerDeps } from '../deps.js';
 
 /** The audit id: a hash of the signed request (so a replay maps to the same id), or of the payload in Socket Mode. */
 export function auditIdFor(command: SlashCommand, requestDigest: string | undefined): string {

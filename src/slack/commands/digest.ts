@@ -1,6 +1,5 @@
-import type { ListenerDeps } from '../deps.js';
 import { ephemeral } from '../listener-kit.js';
-import type { CommandContext } from './index.js';
+import type { CommandContext, ListenerDeps } from '../deps.js';
 
 /** `/sagemaker-audit digest`: queues an on-demand digest for this channel (the digest worker audits and posts it). */
 export async function digestCommand(_parsed: unknown, { command, respond }: CommandContext, deps: ListenerDeps): Promise<void> {

@@ -1,7 +1,6 @@
 import { exceptionsBlocks, exceptionsText } from '../blocks/exceptions.js';
-import type { ListenerDeps } from '../deps.js';
 import { mayDecideRisks } from '../listener-kit.js';
-import type { CommandContext } from './index.js';
+import type { CommandContext, ListenerDeps } from '../deps.js';
 
 /**
  * `/sagemaker-audit exceptions [public]`: the accepted risks in force, soonest expiry first, ephemeral by default

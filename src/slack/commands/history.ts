@@ -1,9 +1,8 @@
 import type { RecordedTrailEvent } from '../../trail.js';
-import type { ListenerDeps } from '../deps.js';
 import { mention, safe } from '../format.js';
 import { ephemeral } from '../listener-kit.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
-import type { CommandContext } from './index.js';
+import type { CommandContext, ListenerDeps } from '../deps.js';
 
 function historyLine(e: RecordedTrailEvent): string {
   const actor = e.actor === 'worker' || e.actor === 'scheduler' ? e.actor : mention(e.actor);

@@ -1,6 +1,5 @@
-import type { App, RespondFn, SlashCommand } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
-import type { ListenerDeps } from '../deps.js';
+import type { App } from '@slack/bolt';
+import type { CommandContext, ListenerDeps } from '../deps.js';
 import { COMMAND } from '../ids.js';
 import { afterAck, ephemeral } from '../listener-kit.js';
 import { startAudit } from './audit.js';
@@ -13,14 +12,6 @@ import { parseCommand, USAGE, type ParsedCommand } from './parse.js';
  * `/sagemaker-audit`: ack at once, parse, then hand the parsed command to its handler. Handlers answer ephemerally
  * or queue a job; none calls AWS.
  */
-export interface CommandContext {
-  command: SlashCommand;
-  respond: RespondFn;
-  client: WebClient;
-  /** Digest of the signed HTTP request (absent in Socket Mode): the audit id derives from it. */
-  requestDigest: string | undefined;
-}
-
 type Handlers = { [K in ParsedCommand['kind']]: (parsed: Extract<ParsedCommand, { kind: K }>, ctx: CommandContext, deps: ListenerDeps) => Promise<void> };
 
 const HANDLERS: Handlers = {
