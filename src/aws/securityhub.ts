@@ -44,7 +44,7 @@ const SEVERITIES = new Set<string>(['LOW', 'MEDIUM', 'HIGH', 'CRITICAL']);
 
 const eq = (Value: string): StringFilter => ({ Comparison: 'EQUALS', Value });
 
-/** Filters per controls.md 3.1, plus account and region so an aggregating home region does not return linked regions' findings twice. */
+/** Filters for the failing, active, not-yet-accepted findings of the SageMaker controls, plus account and region so an aggregating home region does not return linked regions' findings twice. */
 export function findingFilters(o: ReadFindingsOptions): AwsSecurityFindingFilters {
   const ids = o.controlIds;
   return {

@@ -108,4 +108,3 @@ export function planControl(control: AnyControl, snapshot: ResourceSnapshot, par
 }
 
 export { DEFAULT_CONTROL_PARAMETERS } from './parameters.js';
-export { compliantName } from './helpers.js';

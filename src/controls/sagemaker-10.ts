@@ -1,7 +1,7 @@
-import { jobDefinitionFlagControl } from './helpers.js';
+import { jobDefinitionFlagControl } from './shared/job-definitions.js';
 import { defineControl } from './types.js';
 
-/** SageMaker.10: evaluated regardless of instance count; InstanceCount 1 is named in the reason (pitfall P1). */
+/** SageMaker.10: evaluated regardless of instance count; InstanceCount 1 is named in the reason, since the Config rule is scoped to 2 or more instances. */
 export const sagemaker10 = defineControl(
   jobDefinitionFlagControl({
     id: 'SageMaker.10',

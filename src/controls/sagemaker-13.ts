@@ -1,7 +1,7 @@
-import { jobDefinitionFlagControl } from './helpers.js';
+import { jobDefinitionFlagControl } from './shared/job-definitions.js';
 import { defineControl } from './types.js';
 
-/** SageMaker.13: evaluated regardless of instance count; InstanceCount 1 is named in the reason (pitfall P1). The Config rule page was not found. */
+/** SageMaker.13: evaluated regardless of instance count; InstanceCount 1 is named in the reason, since the Config rule may scope it to 2 or more instances. */
 export const sagemaker13 = defineControl(
   jobDefinitionFlagControl({
     id: 'SageMaker.13',

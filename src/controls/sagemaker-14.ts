@@ -1,5 +1,5 @@
 import { step } from '../plans/plan.js';
-import { evaluateScheduleFlag, namedDefinitionPlan } from './helpers.js';
+import { evaluateScheduleFlag, namedDefinitionPlan } from './shared/schedules.js';
 import { defineControl } from './types.js';
 
 /**
@@ -31,7 +31,7 @@ export const sagemaker14 = defineControl({
       summary: `Turn on network isolation in the embedded job definition of monitoring schedule ${name} with UpdateMonitoringSchedule.`,
       disruption:
         `From its next run the monitoring container of ${name} gets no network access and no AWS credentials, ` +
-        `which breaks containers that call out at run time (pitfall P6).`,
+        `which breaks containers that call out at run time (to S3 outside the VPC endpoints, to other AWS APIs, to package mirrors).`,
       allowedStates: ['Scheduled', 'Stopped', 'Failed'],
       steps: [
         step('update', 'schedule.update-network-config', `Set EnableNetworkIsolation=true on schedule \`${name}\``, {

@@ -1,4 +1,4 @@
-import { jobDefinitionFlagControl } from './helpers.js';
+import { jobDefinitionFlagControl } from './shared/job-definitions.js';
 import { defineControl } from './types.js';
 
 /** SageMaker.15: the control text scopes it to an instance count of 2 or greater; fewer is NOT_APPLICABLE. */

@@ -1,4 +1,6 @@
-import { compliantName, manualPlan, result, subject, unknownDetail } from './helpers.js';
+import { compliantName } from './shared/names.js';
+import { manualPlan } from './shared/plans.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 /**
@@ -39,7 +41,7 @@ export const sagemaker16 = defineControl({
       controlId: 'SageMaker.16',
       summary:
         `Model ${name} pulls its image through the platform (Amazon ECR images use Platform mode), so passing needs an architectural change: ` +
-        `a private Docker registry in a VPC; usually accept the risk with a note instead (pitfall P8).`,
+        `a private Docker registry in a VPC; for images in Amazon ECR, accepting the risk with a note is usually the better answer.`,
       disruption: `Moving to a private registry means running that registry, recreating the model as ${compliantName(name)} and updating its endpoints.`,
       steps: [
         ['decide', `Decide with the owner of ${name}: accept the risk with a note (typical for ECR images), or move the image to a private registry in the VPC.`],

@@ -1,4 +1,5 @@
-import { manualPlan, result, subject, unknownDetail } from './helpers.js';
+import { manualPlan } from './shared/plans.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 /**

@@ -1,5 +1,7 @@
 import type { ContainerDefinition } from '@aws-sdk/client-sagemaker';
-import { compliantName, manualPlan, result, subject, unknownDetail } from './helpers.js';
+import { compliantName } from './shared/names.js';
+import { manualPlan } from './shared/plans.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 const containerLabel = (c: ContainerDefinition, i: number): string => c.ContainerHostname ?? `container ${i + 1}`;
@@ -41,7 +43,7 @@ export const sagemaker19 = defineControl({
       controlId: 'SageMaker.19',
       summary:
         `Inference pipeline model ${name} pulls container images through the platform (Amazon ECR images use Platform mode), so passing needs ` +
-        `a private Docker registry in a VPC for every container; usually accept the risk with a note instead (pitfall P8).`,
+        `a private Docker registry in a VPC for every container; for images in Amazon ECR, accepting the risk with a note is usually the better answer.`,
       disruption: `Moving to a private registry means running that registry, recreating the model as ${newName} and updating its endpoints.`,
       steps: [
         ['decide', `Decide with the owner of ${name}: accept the risk with a note (typical for ECR images), or move every container image to a private registry in the VPC.`],

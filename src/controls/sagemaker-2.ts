@@ -1,5 +1,6 @@
 import { defineControl } from './types.js';
-import { notebookRebuildPlan, result, subject, unknownDetail } from './helpers.js';
+import { notebookRebuildPlan } from './shared/notebooks.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 
 /** SageMaker.2: the notebook must have a SubnetId (custom VPC). Immutable: the fix is a rebuild by the owner. */
 export const sagemaker2 = defineControl({

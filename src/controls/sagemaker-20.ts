@@ -1,4 +1,4 @@
-import { jobDefinitionFlagControl } from './helpers.js';
+import { jobDefinitionFlagControl } from './shared/job-definitions.js';
 import { defineControl } from './types.js';
 
 /** SageMaker.20: High, unlike its Medium isolation siblings (.11, .12). */

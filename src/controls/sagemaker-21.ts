@@ -1,5 +1,6 @@
 import { defineControl } from './types.js';
-import { notebookRebuildPlan, result, subject, unknownDetail } from './helpers.js';
+import { notebookRebuildPlan } from './shared/notebooks.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 
 /** SageMaker.21: the ML storage volume must use a customer managed KMS key. KmsKeyId is set only at creation. */
 export const sagemaker21 = defineControl({

@@ -1,4 +1,6 @@
-import { compliantName, evaluateScheduleFlag, manualPlan, namedDefinitionPlan } from './helpers.js';
+import { compliantName } from './shared/names.js';
+import { evaluateScheduleFlag, namedDefinitionPlan } from './shared/schedules.js';
+import { manualPlan } from './shared/plans.js';
 import { defineControl } from './types.js';
 
 /**
@@ -40,7 +42,7 @@ export const sagemaker22 = defineControl({
         [
           'create',
           `Create it again (CreateMonitoringSchedule, as ${name} or ${newName} if the name is not free) with the saved configuration and ` +
-            `NetworkConfig.EnableInterContainerTrafficEncryption=true in the MonitoringJobDefinition (old SageMaker Python SDK versions refuse this flag, pitfall P7: use the API or a current SDK).`,
+            `NetworkConfig.EnableInterContainerTrafficEncryption=true in the MonitoringJobDefinition (old SageMaker Python SDK versions refuse this flag: use the API or a current SDK).`,
         ],
         ['check', `Check that the new schedule reaches Scheduled and its next execution completes.`],
       ],

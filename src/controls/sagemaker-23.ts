@@ -1,4 +1,5 @@
-import { manualPlan, result, subject, unknownDetail } from './helpers.js';
+import { manualPlan } from './shared/plans.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 /** SageMaker.23: the experiment's instance storage volume must use a customer managed KMS key (top-level KmsKey). */

@@ -1,4 +1,5 @@
-import { manualPlan, result, subject, unknownDetail } from './helpers.js';
+import { manualPlan } from './shared/plans.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 /** SageMaker.24: captured data (DataStorageConfig) must use a customer managed KMS key; no data capture is NOT_APPLICABLE. */

@@ -1,5 +1,6 @@
 import { defineControl } from './types.js';
-import { notebookUpdatePlan, result, subject, unknownDetail } from './helpers.js';
+import { notebookUpdatePlan } from './shared/notebooks.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 
 /** SageMaker.3: RootAccess must be Disabled (absent means the AWS default, Enabled). */
 export const sagemaker3 = defineControl({

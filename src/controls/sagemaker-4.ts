@@ -1,6 +1,7 @@
 import type { ProductionVariant } from '@aws-sdk/client-sagemaker';
 import { step } from '../plans/plan.js';
-import { compliantName, result, subject, unknownDetail } from './helpers.js';
+import { compliantName } from './shared/names.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 const variantLabel = (v: ProductionVariant): string => v.VariantName ?? '(unnamed variant)';
@@ -74,7 +75,7 @@ export const sagemaker4 = defineControl({
       disruption:
         `Cost: ${costs.length > 0 ? costs.join('; ') : `each variant below ${min} instances is raised to ${min}`}. ` +
         `Endpoints move to configuration ${newName} (SageMaker shifts traffic without availability loss); ` +
-        `for dev or test endpoints, accepting the risk with a note is usually better than paying for the extra instances (pitfall P2).`,
+        `for dev or test endpoints, accepting the risk with a note is usually better than paying for the extra instances.`,
       allowedStates: [],
       steps: [
         step('copy', 'endpoint-config.create-copy', `Create \`${newName}\` from \`${name}\` with at least ${min} instances per variant`, {

@@ -1,4 +1,6 @@
-import { compliantName, manualPlan, result, subject, unknownDetail } from './helpers.js';
+import { compliantName } from './shared/names.js';
+import { manualPlan } from './shared/plans.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 import { defineControl } from './types.js';
 
 /** SageMaker.5: EnableNetworkIsolation must be true (absent means false). Models are immutable. */
@@ -35,7 +37,7 @@ export const sagemaker5 = defineControl({
       summary: `Recreate model ${name} as ${newName} with EnableNetworkIsolation=true and move its endpoints to it, since a model cannot be updated.`,
       disruption:
         `With network isolation the model container gets no network access and no AWS credentials, so containers that download ` +
-        `weights or call AWS at run time break (pitfall P6); if it needs the network, accept the risk with a note instead.`,
+        `weights or call AWS at run time break; if it needs the network, accept the risk with a note instead.`,
       steps: [
         [
           'check',

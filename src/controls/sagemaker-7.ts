@@ -1,4 +1,4 @@
-import { tagControl } from './helpers.js';
+import { tagControl } from './shared/tags.js';
 import { defineControl } from './types.js';
 
 /** SageMaker.7: tags only (no Describe needed); aws: system tags are ignored. */

@@ -1,5 +1,6 @@
 import { defineControl } from './types.js';
-import { notebookUpdatePlan, result, subject, unknownDetail } from './helpers.js';
+import { notebookUpdatePlan } from './shared/notebooks.js';
+import { result, subject, unknownDetail } from './shared/wording.js';
 
 /** SageMaker.8: PlatformIdentifier must be one of params.supportedPlatformIdentifiers (AWS changes this list). */
 export const sagemaker8 = defineControl({

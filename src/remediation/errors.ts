@@ -29,7 +29,7 @@ export class PlanStoppedError extends RemediationError {
   }
 }
 
-/** A bounded wait ran out. Not retried: a stuck resource needs a person (pitfall P3). */
+/** A bounded wait ran out. Not retried: a stuck resource (e.g. a notebook that stays Stopping) needs a person. */
 export class WaitTimeoutError extends RemediationError {
   constructor(message: string) {
     super(message, 'WaitTimeout', false);

@@ -4,7 +4,7 @@ import type { AcceptedRiskRecord, SyncedFinding } from './types.js';
 
 /**
  * With SECURITYHUB_SYNC, an accepted risk sets its Security Hub findings to SUPPRESSED (with a note), and back to
- * NEW when it expires or is revoked. BatchUpdateFindings takes at most 100 findings a call (controls.md §3.4);
+ * NEW when it expires or is revoked. BatchUpdateFindings takes at most 100 findings a call;
  * `batchUpdateFindingsWorkflow` chunks. Each finding is updated through its own account and region.
  */
 

@@ -21,7 +21,7 @@ export const BLOCK_IDS = {
   thread: (auditId: string, page: number, part: string) => `audit-${auditId}-p${page}-${part}`,
 };
 
-/** Slack's hard limits (platform.md §2.1); builders stay at or under them. */
+/** Slack's hard limits (Block Kit reference); builders stay at or under them. */
 export const LIMITS = {
   blocksPerMessage: 50,
   sectionText: 3000,

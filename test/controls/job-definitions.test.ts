@@ -84,7 +84,7 @@ for (const c of CASES) {
         expect(c.control.evaluate(jobDefinition(c.kind, 'def-1', { [c.flag]: false }, 3), P).status).toBe('FAILED');
       });
     } else {
-      it('never answers NOT_APPLICABLE, whatever the instance count (pitfall P1)', () => {
+      it('never answers NOT_APPLICABLE, whatever the instance count (the Config rule is scoped to 2+ instances, the control is not)', () => {
         for (const count of [1, 2, 5]) {
           for (const network of [undefined, {}, { [c.flag]: false }, { [c.flag]: true }]) {
             expect(c.control.evaluate(jobDefinition(c.kind, 'def-1', network, count), P).status).not.toBe('NOT_APPLICABLE');
@@ -94,7 +94,7 @@ for (const c of CASES) {
     }
 
     if (c.flag === ENC && id !== 'SageMaker.15') {
-      it('names InstanceCount 1 in the reason (pitfall P1)', () => {
+      it('names InstanceCount 1 in the reason (the Config rule is scoped to 2+ instances, the control is not)', () => {
         const r = c.control.evaluate(jobDefinition(c.kind, 'def-1', { [c.flag]: false }, 1), P);
         expect(r.status).toBe('FAILED');
         expect(r.reason).toContain('InstanceCount 1');

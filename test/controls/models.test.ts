@@ -52,10 +52,10 @@ describe('SageMaker.16 private registry for primary containers', () => {
   it('is UNKNOWN without Describe', () => {
     expect(sagemaker16.evaluate(unread('model', 'm-1'), P).status).toBe('UNKNOWN');
   });
-  it('plans manual steps that lead with accept-the-risk (P8)', () => {
+  it('plans manual steps that lead with accept-the-risk', () => {
     const plan = sagemaker16.plan(model('m-1', { PrimaryContainer: { Image: 'x' } }), P);
     expect(plan.kind).toBe('manual');
-    expect(plan.summary).toContain('P8');
+    expect(plan.summary).toContain('accepting the risk with a note is usually the better answer');
     expect(plan.steps[0]?.title).toContain('accept the risk');
     expect(plan.steps.find((s) => s.id === 'create')?.title).toContain('RepositoryAccessMode=Vpc');
   });
@@ -79,10 +79,10 @@ describe('SageMaker.19 private registry for inference pipelines', () => {
   it('is UNKNOWN without Describe', () => {
     expect(sagemaker19.evaluate(unread('model', 'pipe'), P).reason).toContain('Containers[]');
   });
-  it('plans manual steps with the P8 advice', () => {
+  it('plans manual steps with the accept-the-risk advice', () => {
     const plan = sagemaker19.plan(pipelineModel('pipe', ['Platform']), P);
     expect(plan.kind).toBe('manual');
-    expect(plan.summary).toContain('P8');
+    expect(plan.summary).toContain('accepting the risk with a note is usually the better answer');
     expect(plan.steps.map((s) => s.id)).toEqual(['decide', 'registry', 'create', 'switch', 'delete']);
   });
 });

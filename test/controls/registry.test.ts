@@ -6,7 +6,6 @@ import type { ResourceSnapshot } from '../../src/aws/resources.js';
 import { RESOURCE_KINDS } from '../../src/aws/resources.js';
 import {
   CONTROLS,
-  compliantName,
   controlsByKind,
   evaluateControl,
   evidenceFor,
@@ -14,7 +13,8 @@ import {
   kindsForControls,
   planControl,
 } from '../../src/controls/index.js';
-import { MAX_NAME_LENGTH, NAME_PATTERN } from '../../src/controls/helpers.js';
+import { MAX_NAME_LENGTH, compliantName } from '../../src/controls/shared/names.js';
+import { RESOURCE_NAME_PATTERN } from '../../src/validation.js';
 import { DEFAULT_CONTROL_PARAMETERS } from '../../src/controls/parameters.js';
 import { automatedOperation } from '../../src/remediation/operations/index.js';
 import {
@@ -156,6 +156,15 @@ describe('control registry', () => {
         if (control.metadata.remediation === 'manual') expect(plan.kind).toBe('manual');
       });
 
+      it('product text stands on its own: no reference to notes a reader does not have', () => {
+        const plan = planControl(control, s, p);
+        const texts = [evaluateControl(control, s, p).reason, plan.summary, plan.disruption ?? '', plan.rollback ?? '', ...plan.steps.map((x) => x.title)];
+        for (const t of texts) {
+          expect(t).not.toMatch(/pitfall|controls\.md|platform\.md/i);
+          expect(t).not.toMatch(/\(P[1-9]\)|\bP[1-9]:/);
+        }
+      });
+
       it('plan() does not throw on a passing or unread resource', () => {
         expect(() => planControl(control, { ref: s.ref }, p)).not.toThrow();
       });
@@ -168,7 +177,7 @@ describe('control registry', () => {
 });
 
 describe('compliantName', () => {
-  const valid = (n: string) => n.length <= MAX_NAME_LENGTH && NAME_PATTERN.test(n);
+  const valid = (n: string) => n.length <= MAX_NAME_LENGTH && RESOURCE_NAME_PATTERN.test(n);
 
   it('appends -secure, then -secure-2, -secure-3', () => {
     expect(compliantName('churn-monitor')).toBe('churn-monitor-secure');

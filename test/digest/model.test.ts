@@ -38,7 +38,7 @@ describe('digest at scale', () => {
     expect(validateBlocks(blocks)).toBeNull();
     expect(blocks.length).toBeLessThanOrEqual(50);
     for (const b of blocks) if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(3000);
-    // Far below the undocumented ~13k total (platform.md §2.1).
+    // Far below the undocumented ~13k total.
     const totalText = blocks.map((b) => JSON.stringify(b)).join('').length;
     expect(totalText).toBeLessThan(12_000);
     expect(JSON.stringify(blocks)).toContain('more in the CSV in the thread');

@@ -1,5 +1,5 @@
 /**
- * Block Kit checks the Slack stand-in applies, with the limits Slack documents (platform.md §2.1).
+ * Block Kit checks the Slack stand-in applies, with the limits Slack documents.
  * Returns the first problem as a human-readable string, or null when the blocks would be accepted.
  */
 
