@@ -1,3 +1,4 @@
+import type { Iam } from './iam.js';
 import type { RegionState, StandinState } from './state.js';
 
 export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations';
@@ -24,8 +25,16 @@ export interface Organization {
 
 export interface StsSession {
   accountId: string;
+  /** arn:aws:sts::ACCT:assumed-role/ROLE/SESSION */
   arn: string;
+  /** ROLEID:SESSION */
   userId: string;
+  /** The assumed role's own ARN (with path). */
+  roleArn: string;
+  roleId: string;
+  issuedAt: number;
+  /** Set once per chain; later sessions inherit it. */
+  sourceIdentity?: string;
 }
 
 /** Shared, mutable pieces the handlers need beyond the caller's own region state. */
@@ -34,6 +43,7 @@ export interface Shared {
   delays: TransitionDelays;
   sessions: Map<string, StsSession>;
   unassumableRoles: Set<string>;
+  iam: Iam;
   organization?: Organization;
   nextSessionSeq: () => number;
 }

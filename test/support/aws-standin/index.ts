@@ -7,8 +7,12 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { CallContext, Handler, Json, Organization, Service, Shared, StsSession, TransitionDelays } from './context.js';
+import { matchesFilter, toRecord } from './cloudtrail.js';
+import type { CloudTrailFilter, CloudTrailRecord } from './cloudtrail.js';
 import { AwsError, toAwsError } from './errors.js';
 import type { InjectedError } from './errors.js';
+import { Iam } from './iam.js';
+import type { Caller, RoleDefinition } from './iam.js';
 import { organizationsHandlers } from './organizations.js';
 import { mulberry32 } from './prng.js';
 import { failNotebook, forceStatus, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
@@ -16,7 +20,7 @@ import { makeControlFinding, securityHubHandlers } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
 import { StandinState } from './state.js';
 import type { Finding, RegionState, SageMakerKind } from './state.js';
-import { stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
+import { parseQuery, stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
 
 export { AwsError } from './errors.js';
 export type { InjectedError } from './errors.js';
@@ -25,6 +29,9 @@ export type { ControlFindingInput } from './securityhub.js';
 export { sagemakerArn } from './sagemaker.js';
 export type { Finding, RegionState, SageMakerKind, StandinState, StoredResource, Tag } from './state.js';
 export type { Json, Organization, Service, TransitionDelays } from './context.js';
+export type { CloudTrailFilter, CloudTrailRecord } from './cloudtrail.js';
+export type { RoleDefinition } from './iam.js';
+export type { PolicyDocument, PolicyStatement } from './policy-eval.js';
 
 export interface CallInfo {
   service: Service;
@@ -64,6 +71,8 @@ export interface AwsStandinOptions {
   organization?: Organization;
   /** Role ARNs for which AssumeRole answers AccessDenied. */
   unassumableRoles?: string[];
+  /** Evaluate identity policies (setRole / setIdentityPolicy) on every call of a principal that has one (default false). */
+  enforceIam?: boolean;
   /** Clock (ms). Transitions are computed from it on read. */
   now?: () => number;
   /** Port to listen on (default 0 = random). */
@@ -113,6 +122,14 @@ export interface AwsStandin {
   arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
   setOrganization(org: Organization | undefined): void;
   denyAssumeRole(roleArn: string): void;
+  /** Register a role: its trust policy (checked by AssumeRole), identity policy (enforcing mode) and max session duration. */
+  setRole(roleArn: string, role: RoleDefinition): void;
+  /** Identity policy of a role or user ARN (undefined removes it). */
+  setIdentityPolicy(principalArn: string, policy: RoleDefinition['policy']): void;
+  /** Enforcing mode, switchable at runtime. */
+  enforceIam: boolean;
+  /** CloudTrail-like records of every answered call, oldest first. */
+  cloudTrail(filter?: CloudTrailFilter): CloudTrailRecord[];
   /** Register a long-term access key for `accountId` and return static credentials for it. */
   credentialsFor(accountId: string): { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
@@ -173,11 +190,13 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     delays: makeDelays(options.transitionDelayMs ?? 50, options.delays),
     sessions: new Map<string, StsSession>(),
     unassumableRoles: new Set(options.unassumableRoles ?? []),
+    iam: new Iam(options.enforceIam ?? false),
     organization: options.organization,
     nextSessionSeq: () => ++sessionSeq,
   };
   const random = mulberry32(options.seed ?? 1);
   let calls: CallRecord[] = [];
+  const trail: CloudTrailRecord[] = [];
   let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match'] }> = [];
 
   const accountOf = (akid: string): string => {
@@ -186,7 +205,10 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const m = /^ASIA(\d{12})/.exec(akid);
     return m ? m[1]! : defaultAccountId;
   };
-  const callerArnOf = (akid: string, accountId: string): string => shared.sessions.get(akid)?.arn ?? `arn:aws:iam::${accountId}:user/standin`;
+  const callerOf = (akid: string, accountId: string): Caller => {
+    const session = shared.sessions.get(akid);
+    return { arn: session?.arn ?? `arn:aws:iam::${accountId}:user/standin`, accountId, session };
+  };
 
   const standin: AwsStandin = {
     url: '',
@@ -268,6 +290,15 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     denyAssumeRole(roleArn) {
       shared.unassumableRoles.add(roleArn);
     },
+    setRole: (roleArn, role) => shared.iam.setRole(roleArn, role),
+    setIdentityPolicy: (principalArn, policy) => shared.iam.setIdentityPolicy(principalArn, policy),
+    get enforceIam() {
+      return shared.iam.enforce;
+    },
+    set enforceIam(on: boolean) {
+      shared.iam.enforce = on;
+    },
+    cloudTrail: (filter = {}) => trail.filter((r) => matchesFilter(r, filter)),
     credentialsFor(accountId) {
       const accessKeyId = `AKIA${accountId}SAK`.padEnd(20, 'X').slice(0, 20);
       accessKeys.set(accessKeyId, accountId);
@@ -325,9 +356,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
         operation = target.split('.')[1];
         input = body ? (JSON.parse(body) as Json) : {};
       } else if (protocol === 'query') {
-        const form = new URLSearchParams(body);
-        operation = form.get('Action') ?? undefined;
-        for (const [k, v] of form) if (k !== 'Action' && k !== 'Version') input[k] = /^\d+$/.test(v) && k === 'DurationSeconds' ? Number(v) : v;
+        ({ operation, input } = parseQuery(body));
       } else {
         operation = SECURITY_HUB_ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
         input = body ? (JSON.parse(body) as Json) : {};
@@ -349,9 +378,15 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const latency = typeof standin.latencyMs === 'function' ? standin.latencyMs(call) : standin.latencyMs;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
 
+    const caller = callerOf(accessKeyId, accountId);
+    const audit = (outcome: { result?: Json; error?: AwsError }): void => {
+      const error = outcome.error && { code: outcome.error.code, message: outcome.error.message };
+      trail.push(toRecord({ service, operation, accountId, region, caller, accessKeyId, input, userAgent: String(req.headers['user-agent'] ?? ''), requestId, at: now(), result: outcome.result, error }));
+    };
     const fail = (e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
       record.status = e.status;
       record.errorCode = e.code;
+      audit({ error: e });
       return respondError(service, e);
     };
 
@@ -365,16 +400,19 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     if (regionState.regionDisabled && service !== 'organizations' && !(service === 'sts' && operation === 'AssumeRole')) {
       return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', 403));
     }
-    const callerArn = callerArnOf(accessKeyId, accountId);
+    const callerArn = caller.arn;
     if (service !== 'sts' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
       const prefix = service === 'organizations' ? 'organizations' : service;
       const message = `User: ${callerArn} is not authorized to perform: ${prefix}:${operation} on resource: arn:aws:${prefix}:${region}:${accountId}:* because no identity-based policy allows the ${prefix}:${operation} action`;
       return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' ? 403 : 400));
     }
+    const denied = shared.iam.authorize({ service, operation, accountId, region, input, caller, state: regionState, now: now() });
+    if (denied) return fail(denied);
 
     const ctx: CallContext = { service, operation, accountId, region, accessKeyId, callerArn, state: regionState, now: now(), shared, query: url.searchParams };
     try {
       const result = HANDLERS[service][operation]!(ctx, input);
+      audit({ result });
       if (protocol === 'query') return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsResponseXml(operation, result, requestId) };
       return {
         status: 200,
