@@ -1,4 +1,4 @@
-/** CloudTrail-like records of the calls the stand-in answered, shaped like CloudTrail management events. */
+/** CloudTrail-like records of the calls the stand-in answered, shaped like CloudTrail management (and SQS data) events. */
 import { randomUUID } from 'node:crypto';
 import type { Json, Service } from './context.js';
 import type { Caller } from './iam.js';
@@ -52,6 +52,8 @@ export interface ApiCall {
 }
 
 const READ_ONLY = /^(Describe|List|Get|BatchGet|Search)/;
+// SQS message-level calls are data events, which trails log only when asked to.
+const SQS_DATA = new Set(['SendMessage', 'ReceiveMessage', 'DeleteMessage', 'ChangeMessageVisibility']);
 
 /** CloudTrail shows request and response fields in camelCase. */
 export function camelize(v: unknown): unknown {
@@ -85,6 +87,7 @@ function responseElements(call: ApiCall, readOnly: boolean): Json | null {
 
 export function toRecord(call: ApiCall): CloudTrailRecord {
   const readOnly = READ_ONLY.test(call.operation);
+  const dataEvent = call.service === 'sqs' && SQS_DATA.has(call.operation);
   const record: CloudTrailRecord = {
     eventVersion: '1.11',
     userIdentity: userIdentity(call.caller, call.accessKeyId),
@@ -100,9 +103,9 @@ export function toRecord(call: ApiCall): CloudTrailRecord {
     eventID: randomUUID(),
     readOnly,
     eventType: 'AwsApiCall',
-    managementEvent: true,
+    managementEvent: !dataEvent,
     recipientAccountId: call.accountId,
-    eventCategory: 'Management',
+    eventCategory: dataEvent ? 'Data' : 'Management',
   };
   if (call.error) {
     record.errorCode = call.error.code;

@@ -1,7 +1,9 @@
+import type { EventBus } from './events.js';
 import type { Iam } from './iam.js';
+import type { SqsBackend } from './sqs.js';
 import type { RegionState, StandinState } from './state.js';
 
-export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations';
+export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'sqs';
 
 export type Json = Record<string, unknown>;
 
@@ -44,6 +46,8 @@ export interface Shared {
   sessions: Map<string, StsSession>;
   unassumableRoles: Set<string>;
   iam: Iam;
+  sqs: SqsBackend;
+  events: EventBus;
   organization?: Organization;
   nextSessionSeq: () => number;
 }

@@ -8,6 +8,7 @@ import { AwsError } from './errors.js';
 import { evaluate, validatePolicy } from './policy-eval.js';
 import type { AuthzRequest, Decision, PolicyDocument } from './policy-eval.js';
 import { getResource, sagemakerArn } from './sagemaker.js';
+import { SqsError } from './sqs.js';
 import type { RegionState, SageMakerKind } from './state.js';
 
 export interface RoleDefinition {
@@ -100,6 +101,8 @@ function accessDenied(service: Service, callerArn: string, req: AuthzRequest, de
       return new AwsError('AccessDenied', message, 403);
     case 'securityhub':
       return new AwsError('AccessDeniedException', message, 403);
+    case 'sqs':
+      return new SqsError('AccessDeniedException', 'AccessDenied', message, 403);
     default:
       return new AwsError('AccessDeniedException', message, 400);
   }
@@ -133,9 +136,18 @@ function requiredPermissions(call: AuthorizedCall): AuthzRequest[] {
       return [{ action: `securityhub:${call.operation}`, resource: `arn:aws:securityhub:${call.region}:${call.accountId}:hub/default`, context }];
     case 'sagemaker':
       return sagemakerPermissions(call, context);
+    case 'sqs':
+      return [{ action: `sqs:${call.operation}`, resource: sqsQueueArn(call), context }];
     default:
       return [{ action: `${call.service}:${call.operation}`, resource: '*', context }];
   }
+}
+
+function sqsQueueArn(call: AuthorizedCall): string {
+  const m = /\/(\d{12})\/([\w-]+)\/?$/.exec(str(call.input.QueueUrl) ?? '');
+  const account = m?.[1] ?? str(call.input.QueueOwnerAWSAccountId) ?? call.accountId;
+  const name = m?.[2] ?? str(call.input.QueueName);
+  return name ? `arn:aws:sqs:${call.region}:${account}:${name}` : '*';
 }
 
 const TAG_OPERATIONS = new Set(['AddTags', 'ListTags', 'DeleteTags']);
