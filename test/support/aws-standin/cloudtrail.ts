@@ -76,6 +76,15 @@ function userIdentity(caller: Caller, accessKeyId: string): Json {
   return { type: 'AssumedRole', principalId: s.userId, arn: s.arn, accountId: s.accountId, accessKeyId, sessionContext };
 }
 
+const HIDDEN = 'HIDDEN_DUE_TO_SECURITY_REASONS';
+
+/** SQS logs message bodies as a placeholder. */
+function hideBodies(record: CloudTrailRecord): void {
+  const params = record.requestParameters;
+  if (params && 'messageBody' in params) params.messageBody = HIDDEN;
+  for (const m of (record.responseElements?.messages as Json[] | undefined) ?? []) m.body = HIDDEN;
+}
+
 function responseElements(call: ApiCall, readOnly: boolean): Json | null {
   if (readOnly || !call.result || Object.keys(call.result).length === 0) return null;
   const out = camelize(call.result) as Json;
@@ -107,6 +116,7 @@ export function toRecord(call: ApiCall): CloudTrailRecord {
     recipientAccountId: call.accountId,
     eventCategory: dataEvent ? 'Data' : 'Management',
   };
+  if (call.service === 'sqs') hideBodies(record);
   if (call.error) {
     record.errorCode = call.error.code;
     record.errorMessage = call.error.message;

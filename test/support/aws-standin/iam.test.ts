@@ -11,6 +11,7 @@ import {
   UpdateNotebookInstanceCommand,
 } from '@aws-sdk/client-sagemaker';
 import { BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AssumeRoleCommandInput } from '@aws-sdk/client-sts';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -231,6 +232,13 @@ describe('enforcing mode', () => {
     expect(await caught(sm(creds).send(new DeleteModelCommand({ ModelName: 'member-model' })))).toMatchObject({ name: 'AccessDeniedException' });
     standin.enforceIam = false;
     await sm(creds).send(new DeleteModelCommand({ ModelName: 'member-model' }));
+  });
+  it('covers SQS too: the resource is the queue ARN', async () => {
+    const queue = standin.sqs.createQueue({ name: 'member-queue', accountId: MEMBER });
+    const client = new SQSClient({ endpoint: standin.url, region: 'us-east-1', credentials: await remediationSession(), maxAttempts: 1 });
+    const denied = await caught(client.send(new SendMessageCommand({ QueueUrl: queue.url, MessageBody: 'x' })));
+    expect(denied).toMatchObject({ name: 'AccessDenied', message: `User: arn:aws:sts::${MEMBER}:assumed-role/Remediation/U0001-fix is not authorized to perform: sqs:SendMessage on resource: ${queue.arn} because no identity-based policy allows the sqs:SendMessage action`, $metadata: { httpStatusCode: 403 } });
+    expect(standin.sqs.messages(queue.url)).toEqual([]);
   });
 });
 

@@ -67,7 +67,8 @@ describe('queues over the JSON protocol', () => {
     });
 
     const missing = await caught(client.send(new GetQueueUrlCommand({ QueueName: 'nope' })));
-    expect(missing).toMatchObject({ name: 'QueueDoesNotExist', message: 'The specified queue does not exist.', $metadata: { httpStatusCode: 400 } });
+    // The SDK also exposes the legacy query code, which older consumers compare against.
+    expect(missing).toMatchObject({ name: 'QueueDoesNotExist', Code: 'AWS.SimpleQueueService.NonExistentQueue', message: 'The specified queue does not exist.', $metadata: { httpStatusCode: 400 } });
     const badAttribute = await caught(client.send(new CreateQueueCommand({ QueueName: 'x', Attributes: { VisibilityTimeout: '50000' } })));
     expect(badAttribute).toMatchObject({ name: 'InvalidAttributeValue', message: 'Invalid value for the parameter VisibilityTimeout.' });
   });
@@ -191,8 +192,17 @@ describe('visibility and receipt handles', () => {
 
   it('message calls are CloudTrail data events; queue calls management events', async () => {
     const url = standin.sqs.createQueue({ name: queueName() }).url;
-    await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
-    expect(standin.cloudTrail({ eventName: 'SendMessage' }).at(-1)).toMatchObject({ eventSource: 'sqs.amazonaws.com', managementEvent: false, eventCategory: 'Data', requestParameters: { queueUrl: url, messageBody: 'x' } });
+    const sent = await sqs().send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'secret' }));
+    const record = standin.cloudTrail({ eventName: 'SendMessage' }).at(-1);
+    expect(record).toMatchObject({
+      eventSource: 'sqs.amazonaws.com',
+      managementEvent: false,
+      eventCategory: 'Data',
+      requestParameters: { queueUrl: url, messageBody: 'HIDDEN_DUE_TO_SECURITY_REASONS' },
+      responseElements: { messageId: sent.MessageId, mD5OfMessageBody: md5('secret') },
+    });
+    await sqs().send(new ReceiveMessageCommand({ QueueUrl: url }));
+    expect(JSON.stringify(standin.cloudTrail({ eventSource: 'sqs.amazonaws.com' }))).not.toContain('secret');
     expect(standin.cloudTrail({ eventName: 'CreateQueue' }).at(-1)).toMatchObject({ managementEvent: true, eventCategory: 'Management' });
   });
 });
