@@ -76,3 +76,8 @@ export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** awsJson timestamps are epoch seconds. */
 export const epoch = (ms: number): number => ms / 1000;
 export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+/** Append, dropping the oldest entries past `max`: long benchmark runs must not grow the stand-in without bound. */
+export function pushBounded<T>(list: T[], item: T, max = 10_000): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}

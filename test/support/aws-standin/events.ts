@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CloudTrailRecord } from './cloudtrail.js';
 import type { Json } from './context.js';
-import { clone } from './context.js';
+import { clone, pushBounded } from './context.js';
 import type { Finding } from './state.js';
 
 export type EventPattern = Json;
@@ -104,7 +104,7 @@ export function matchesPattern(pattern: EventPattern, event: unknown): boolean {
 }
 
 export class EventBus {
-  /** Every event put on the bus, matched or not, oldest first. */
+  /** Every event put on the bus, matched or not, oldest first (the latest 10,000). */
   readonly log: Json[] = [];
   private routes: EventRoute[] = [];
   private readonly timers = new Set<ReturnType<typeof setTimeout>>();
@@ -126,7 +126,7 @@ export class EventBus {
 
   /** Put an event (any shape) on the bus; returns how many routes matched. */
   put(event: Json): number {
-    this.log.push(event);
+    pushBounded(this.log, event);
     const matched = this.routes.filter((r) => matchesPattern(r.pattern, event));
     const body = JSON.stringify(event);
     for (const r of matched) {
@@ -143,8 +143,7 @@ export class EventBus {
     return matched.length;
   }
 
-  private envelope(detailType: string, source: string, account: string, region: string, resources: string[], detail: Json): Json {
-    const time = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  private envelope(detailType: string, source: string, account: string, region: string, resources: string[], detail: Json, time = new Date(this.now()).toISOString().replace(/\.\d{3}Z$/, 'Z')): Json {
     return { version: '0', id: randomUUID(), 'detail-type': detailType, source, account, time, region, resources, detail };
   }
 
@@ -152,7 +151,7 @@ export class EventBus {
   apiCall(record: CloudTrailRecord): void {
     if (record.readOnly || !record.managementEvent) return;
     const source = `aws.${record.eventSource.replace(/\.amazonaws\.com$/, '')}`;
-    this.put(this.envelope('AWS API Call via CloudTrail', source, record.recipientAccountId, record.awsRegion, [], clone(record) as unknown as Json));
+    this.put(this.envelope('AWS API Call via CloudTrail', source, record.recipientAccountId, record.awsRegion, [], clone(record) as unknown as Json, record.eventTime));
   }
 
   /** One event per new or changed finding, carrying exactly that finding. */

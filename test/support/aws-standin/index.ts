@@ -1,12 +1,14 @@
 /**
  * AWS stand-in: an in-process HTTP server that the real AWS SDK v3 clients talk to (via `endpoint` or
- * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), restJson1 (Security Hub)
- * and awsQuery (STS), keeps per-account/region state in memory, and injects faults deterministically.
+ * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), awsJson1_0 (SQS), restJson1
+ * (Security Hub) and awsQuery (STS), keeps per-account/region state in memory, injects faults deterministically,
+ * optionally enforces IAM policies, records CloudTrail-like events and routes them (EventBridge-style) to queues.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { CallContext, Handler, Json, Organization, Service, Shared, StsSession, TransitionDelays } from './context.js';
+import { pushBounded } from './context.js';
 import { matchesFilter, toRecord } from './cloudtrail.js';
 import type { CloudTrailFilter, CloudTrailRecord } from './cloudtrail.js';
 import { AwsError, toAwsError } from './errors.js';
@@ -136,7 +138,7 @@ export interface AwsStandin {
   setIdentityPolicy(principalArn: string, policy: RoleDefinition['policy']): void;
   /** Enforcing mode, switchable at runtime. */
   enforceIam: boolean;
-  /** CloudTrail-like records of every answered call, oldest first. */
+  /** CloudTrail-like records of every answered call, oldest first (the latest 10,000). */
   cloudTrail(filter?: CloudTrailFilter): CloudTrailRecord[];
   readonly sqs: SqsTestApi;
   /** EventBridge: routes (pattern -> queue), injected events, and the log of every event put on the bus. */
@@ -428,7 +430,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const audit = (outcome: { result?: Json; error?: AwsError }): void => {
       const error = outcome.error && { code: outcome.error.code, message: outcome.error.message };
       const entry = toRecord({ service, operation, accountId, region, caller, accessKeyId, input, userAgent: String(req.headers['user-agent'] ?? ''), requestId, at: now(), result: outcome.result, error });
-      trail.push(entry);
+      pushBounded(trail, entry);
       shared.events.apiCall(entry);
     };
     const fail = (e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
