@@ -155,6 +155,16 @@ describe('trust policies and source identity', () => {
     expect(tagged).toMatchObject({ name: 'AccessDenied', message: expect.stringContaining('sts:TagSession') });
   });
 
+  it('an explicit Deny in the trust policy wins and says so', async () => {
+    const roleArn = `arn:aws:iam::${HUB}:role/Fenced`;
+    standin.setRole(roleArn, {
+      trustPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: HUB }, Action: 'sts:AssumeRole' }, { Effect: 'Deny', Principal: '*', Action: 'sts:AssumeRole', Condition: { Null: { 'sts:ExternalId': 'true' } } }] },
+    });
+    const denied = await caught(sts(base).send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: 'xx' })));
+    expect(denied).toMatchObject({ name: 'AccessDenied', message: `User: arn:aws:iam::${HUB}:user/standin is not authorized to perform: sts:AssumeRole on resource: ${roleArn} with an explicit deny in a resource-based policy` });
+    await assume(base, { RoleArn: roleArn, RoleSessionName: 'xx', ExternalId: 'any-id' });
+  });
+
   it("evaluates the caller's identity policy for sts:AssumeRole in enforcing mode", async () => {
     const hub = await assume(base, { RoleArn: HUB_ROLE, RoleSessionName: 'bot', SourceIdentity: 'U0001' });
     const elsewhere = await caught(sts(hub).send(new AssumeRoleCommand({ RoleArn: `arn:aws:iam::${MEMBER}:role/Admin`, RoleSessionName: 'fix' })));

@@ -89,9 +89,12 @@ export function globalContext(caller: Caller, region: string): AuthzRequest['con
   };
 }
 
-export function deniedMessage(callerArn: string, req: AuthzRequest, decision: Exclude<Decision, 'allow'>, policyType = 'an identity-based policy'): string {
-  const reason = decision === 'explicitDeny' ? `with an explicit deny in ${policyType}` : `because no ${policyType.replace(/^an? /, '')} allows the ${req.action} action`;
-  return `User: ${callerArn} is not authorized to perform: ${req.action} on resource: ${req.resource} ${reason}`;
+/** IAM's access-denied text; without a decision, the bare form (no reason clause). */
+export function deniedMessage(callerArn: string, req: Pick<AuthzRequest, 'action' | 'resource'>, decision?: Exclude<Decision, 'allow'>, policyType: 'identity-based' | 'resource-based' = 'identity-based'): string {
+  const base = `User: ${callerArn} is not authorized to perform: ${req.action} on resource: ${req.resource}`;
+  if (!decision) return base;
+  if (decision === 'explicitDeny') return `${base} with an explicit deny in ${policyType === 'identity-based' ? 'an' : 'a'} ${policyType} policy`;
+  return `${base} because no ${policyType} policy allows the ${req.action} action`;
 }
 
 function accessDenied(service: Service, callerArn: string, req: AuthzRequest, decision: Exclude<Decision, 'allow'>): AwsError {

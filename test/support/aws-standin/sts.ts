@@ -59,10 +59,13 @@ function checkTrust(ctx: CallContext, roleArn: string, input: Json, sourceIdenti
   const context = { ...globalContext(caller, ctx.region), ...assumeRoleContext(input, sourceIdentity) };
   for (const action of assumeRoleActions(input, sourceIdentity)) {
     const decision = evaluate([trust], { action, resource: roleArn, principals, context }, 'trust');
-    if (decision === 'explicitDeny') throw new AwsError('AccessDenied', deniedMessage(ctx.callerArn, { action, resource: roleArn, context }, decision, 'a resource-based policy'), 403);
     // An implicit deny by the trust policy reads without a reason clause.
-    if (decision === 'implicitDeny') throw new AwsError('AccessDenied', `User: ${ctx.callerArn} is not authorized to perform: ${action} on resource: ${roleArn}`, 403);
+    if (decision !== 'allow') throw accessDenied(ctx, action, roleArn, decision === 'explicitDeny' ? decision : undefined);
   }
+}
+
+function accessDenied(ctx: CallContext, action: string, roleArn: string, decision?: 'explicitDeny'): AwsError {
+  return new AwsError('AccessDenied', deniedMessage(ctx.callerArn, { action, resource: roleArn }, decision, 'resource-based'), 403);
 }
 
 export const stsHandlers: Record<string, Handler> = {
@@ -82,11 +85,11 @@ export const stsHandlers: Record<string, Handler> = {
     const requested = str(input.SourceIdentity);
     if (caller?.sourceIdentity && requested !== undefined && requested !== caller.sourceIdentity) {
       // A source identity is fixed for the whole chain.
-      throw new AwsError('AccessDenied', `User: ${ctx.callerArn} is not authorized to perform: sts:SetSourceIdentity on resource: ${roleArn}`, 403);
+      throw accessDenied(ctx, 'sts:SetSourceIdentity', roleArn);
     }
     const sourceIdentity = requested ?? caller?.sourceIdentity;
     if (ctx.shared.unassumableRoles.has(roleArn)) {
-      throw new AwsError('AccessDenied', `User: ${ctx.callerArn} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}`, 403);
+      throw accessDenied(ctx, 'sts:AssumeRole', roleArn);
     }
     checkTrust(ctx, roleArn, input, sourceIdentity);
     if (ctx.shared.state.get(targetAccount, ctx.region).regionDisabled) {
