@@ -1,5 +1,7 @@
 import {
+  CreateDataQualityJobDefinitionCommand,
   CreateEndpointConfigCommand,
+  CreateMonitoringScheduleCommand,
   CreateModelCommand,
   DeleteModelCommand,
   DeleteNotebookInstanceCommand,
@@ -243,6 +245,26 @@ describe('enforcing mode', () => {
     standin.enforceIam = false;
     await sm(creds).send(new DeleteModelCommand({ ModelName: 'member-model' }));
   });
+  it('PassRole also covers job definitions and a schedule embedding its job definition; user credentials get a policy too', async () => {
+    const user = `arn:aws:iam::${HUB}:user/standin`;
+    standin.setIdentityPolicy(user, { Statement: [{ Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' }, { Effect: 'Allow', Action: 'iam:PassRole', Resource: EXECUTION_ROLE }] });
+    try {
+      const client = sm(base);
+      // Partial inputs (hence the casts): IAM is evaluated before SageMaker validates the request.
+      const passes = (p: Promise<unknown>): Promise<unknown> => caught(p).then((e) => (e as Error | undefined)?.message);
+      const schedule = await passes(
+        client.send(new CreateMonitoringScheduleCommand({ MonitoringScheduleName: 'embedded', MonitoringScheduleConfig: { MonitoringJobDefinition: { RoleArn: OTHER_ROLE } as never } })),
+      );
+      expect(schedule).toBe(`User: ${user} is not authorized to perform: iam:PassRole on resource: ${OTHER_ROLE} because no identity-based policy allows the iam:PassRole action`);
+      const definition = await passes(client.send(new CreateDataQualityJobDefinitionCommand({ JobDefinitionName: 'dq', RoleArn: OTHER_ROLE } as never)));
+      expect(definition).toContain(`iam:PassRole on resource: ${OTHER_ROLE}`);
+      // The permitted role gets past IAM to SageMaker's own validation.
+      expect(await passes(client.send(new CreateDataQualityJobDefinitionCommand({ JobDefinitionName: 'dq', RoleArn: EXECUTION_ROLE } as never)))).toMatch(/^\d validation errors? detected/);
+    } finally {
+      standin.setIdentityPolicy(user, undefined);
+    }
+  });
+
   it('covers SQS too: the resource is the queue ARN', async () => {
     const queue = standin.sqs.createQueue({ name: 'member-queue', accountId: MEMBER });
     const client = new SQSClient({ endpoint: standin.url, region: 'us-east-1', credentials: await remediationSession(), maxAttempts: 1 });
