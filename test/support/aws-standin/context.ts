@@ -1,6 +1,9 @@
+import type { EventBus } from './events.js';
+import type { Iam } from './iam.js';
+import type { SqsBackend } from './sqs.js';
 import type { RegionState, StandinState } from './state.js';
 
-export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations';
+export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'sqs';
 
 export type Json = Record<string, unknown>;
 
@@ -24,8 +27,16 @@ export interface Organization {
 
 export interface StsSession {
   accountId: string;
+  /** arn:aws:sts::ACCT:assumed-role/ROLE/SESSION */
   arn: string;
+  /** ROLEID:SESSION */
   userId: string;
+  /** The assumed role's own ARN (with path). */
+  roleArn: string;
+  roleId: string;
+  issuedAt: number;
+  /** Set once per chain; later sessions inherit it. */
+  sourceIdentity?: string;
 }
 
 /** Shared, mutable pieces the handlers need beyond the caller's own region state. */
@@ -34,6 +45,9 @@ export interface Shared {
   delays: TransitionDelays;
   sessions: Map<string, StsSession>;
   unassumableRoles: Set<string>;
+  iam: Iam;
+  sqs: SqsBackend;
+  events: EventBus;
   organization?: Organization;
   nextSessionSeq: () => number;
 }
@@ -62,3 +76,8 @@ export const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 /** awsJson timestamps are epoch seconds. */
 export const epoch = (ms: number): number => ms / 1000;
 export const clone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+/** Append, dropping the oldest entries past `max`: long benchmark runs must not grow the stand-in without bound. */
+export function pushBounded<T>(list: T[], item: T, max = 10_000): void {
+  list.push(item);
+  if (list.length > max) list.splice(0, list.length - max);
+}

@@ -1,22 +1,32 @@
 /**
  * AWS stand-in: an in-process HTTP server that the real AWS SDK v3 clients talk to (via `endpoint` or
- * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), restJson1 (Security Hub)
- * and awsQuery (STS), keeps per-account/region state in memory, and injects faults deterministically.
+ * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), awsJson1_0 (SQS), restJson1
+ * (Security Hub) and awsQuery (STS), keeps per-account/region state in memory, injects faults deterministically,
+ * optionally enforces IAM policies, records CloudTrail-like events and routes them (EventBridge-style) to queues.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { CallContext, Handler, Json, Organization, Service, Shared, StsSession, TransitionDelays } from './context.js';
+import { pushBounded } from './context.js';
+import { matchesFilter, toRecord } from './cloudtrail.js';
+import type { CloudTrailFilter, CloudTrailRecord } from './cloudtrail.js';
 import { AwsError, toAwsError } from './errors.js';
 import type { InjectedError } from './errors.js';
+import { EventBus } from './events.js';
+import type { EventRoute } from './events.js';
+import { Iam } from './iam.js';
+import type { Caller, RoleDefinition } from './iam.js';
 import { organizationsHandlers } from './organizations.js';
 import { mulberry32 } from './prng.js';
 import { failNotebook, forceStatus, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
 import { makeControlFinding, securityHubHandlers } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
+import { SqsBackend, SqsError, sqsErrorResponse, sqsHandlers, sqsTestApi } from './sqs.js';
+import type { SqsTestApi } from './sqs.js';
 import { StandinState } from './state.js';
 import type { Finding, RegionState, SageMakerKind } from './state.js';
-import { stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
+import { parseQuery, stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
 
 export { AwsError } from './errors.js';
 export type { InjectedError } from './errors.js';
@@ -25,6 +35,11 @@ export type { ControlFindingInput } from './securityhub.js';
 export { sagemakerArn } from './sagemaker.js';
 export type { Finding, RegionState, SageMakerKind, StandinState, StoredResource, Tag } from './state.js';
 export type { Json, Organization, Service, TransitionDelays } from './context.js';
+export type { CloudTrailFilter, CloudTrailRecord } from './cloudtrail.js';
+export type { RoleDefinition } from './iam.js';
+export type { PolicyDocument, PolicyStatement } from './policy-eval.js';
+export type { EventPattern, EventRoute } from './events.js';
+export type { SqsMessageView, SqsTestApi } from './sqs.js';
 
 export interface CallInfo {
   service: Service;
@@ -64,6 +79,8 @@ export interface AwsStandinOptions {
   organization?: Organization;
   /** Role ARNs for which AssumeRole answers AccessDenied. */
   unassumableRoles?: string[];
+  /** Evaluate identity policies (setRole / setIdentityPolicy) on every call of a principal that has one (default false). */
+  enforceIam?: boolean;
   /** Clock (ms). Transitions are computed from it on read. */
   now?: () => number;
   /** Port to listen on (default 0 = random). */
@@ -103,9 +120,11 @@ export interface AwsStandin {
   failNext(operation: string, error: InjectedError, options?: FailNextOptions): void;
   clearFaults(): void;
   /** Run an operation in-process (wire-format input, no counting, no faults). Throws AwsError. */
-  invoke(operation: string, input?: Json, at?: { accountId?: string; region?: string; service?: Service }): Json;
-  /** Store findings in the hub of each finding's AwsAccountId/Region. */
+  invoke(operation: string, input?: Json, at?: { accountId?: string; region?: string; service?: SyncService }): Json;
+  /** Store findings in the hub of each finding's AwsAccountId/Region (each emits a "Security Hub Findings - Imported" event). */
   addFindings(findings: Finding[]): void;
+  /** BatchImportFindings semantics: replace findings with the same Id and ProductArn, add the others; each emits an event. */
+  importFindings(findings: Finding[]): void;
   /** Build (makeControlFinding) and store one finding. */
   addControlFinding(input: ControlFindingInput): Finding;
   failNotebook(accountId: string, region: string, name: string, reason?: string): void;
@@ -113,12 +132,26 @@ export interface AwsStandin {
   arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
   setOrganization(org: Organization | undefined): void;
   denyAssumeRole(roleArn: string): void;
+  /** Register a role: its trust policy (checked by AssumeRole), identity policy (enforcing mode) and max session duration. */
+  setRole(roleArn: string, role: RoleDefinition): void;
+  /** Identity policy of a role or user ARN (undefined removes it). */
+  setIdentityPolicy(principalArn: string, policy: RoleDefinition['policy']): void;
+  /** Enforcing mode, switchable at runtime. */
+  enforceIam: boolean;
+  /** CloudTrail-like records of every answered call, oldest first (the latest 10,000). */
+  cloudTrail(filter?: CloudTrailFilter): CloudTrailRecord[];
+  readonly sqs: SqsTestApi;
+  /** EventBridge: routes (pattern -> queue), injected events, and the log of every event put on the bus. */
+  readonly events: { route(route: EventRoute): () => void; put(event: Json): number; readonly log: readonly Json[] };
   /** Register a long-term access key for `accountId` and return static credentials for it. */
   credentialsFor(accountId: string): { accessKeyId: string; secretAccessKey: string };
   close(): Promise<void>;
 }
 
-const HANDLERS: Record<Service, Record<string, Handler>> = {
+/** Services whose handlers answer synchronously (and can be invoked in-process). */
+type SyncService = Exclude<Service, 'sqs'>;
+
+const HANDLERS: Record<SyncService, Record<string, Handler>> = {
   sagemaker: sagemakerHandlers,
   securityhub: securityHubHandlers,
   sts: stsHandlers,
@@ -155,6 +188,8 @@ function throttleError(service: Service): AwsError {
       return new AwsError('TooManyRequestsException', 'Rate exceeded', 429);
     case 'sts':
       return new AwsError('Throttling', 'Rate exceeded', 400);
+    case 'sqs':
+      return new SqsError('RequestThrottled', 'RequestThrottled', 'Rate exceeded', 403);
     case 'organizations':
       return new AwsError('TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
     default:
@@ -168,16 +203,29 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
   const accessKeys = new Map(Object.entries(options.accessKeys ?? {}));
   const state = new StandinState(options.securityHubEnabled ?? true, now);
   let sessionSeq = 0;
+  const sqs = new SqsBackend(now);
+  const deliver = (queueUrl: string, body: string): void => {
+    try {
+      sqs.send(sqs.byUrl(queueUrl), body);
+    } catch (e) {
+      // A target queue that does not exist (any more): EventBridge drops the event.
+      if (!(e instanceof SqsError)) throw e;
+    }
+  };
   const shared: Shared = {
     state,
     delays: makeDelays(options.transitionDelayMs ?? 50, options.delays),
     sessions: new Map<string, StsSession>(),
     unassumableRoles: new Set(options.unassumableRoles ?? []),
+    iam: new Iam(options.enforceIam ?? false),
+    sqs,
+    events: new EventBus(deliver, now),
     organization: options.organization,
     nextSessionSeq: () => ++sessionSeq,
   };
   const random = mulberry32(options.seed ?? 1);
   let calls: CallRecord[] = [];
+  const trail: CloudTrailRecord[] = [];
   let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match'] }> = [];
 
   const accountOf = (akid: string): string => {
@@ -186,7 +234,10 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const m = /^ASIA(\d{12})/.exec(akid);
     return m ? m[1]! : defaultAccountId;
   };
-  const callerArnOf = (akid: string, accountId: string): string => shared.sessions.get(akid)?.arn ?? `arn:aws:iam::${accountId}:user/standin`;
+  const callerOf = (akid: string, accountId: string): Caller => {
+    const session = shared.sessions.get(akid);
+    return { arn: session?.arn ?? `arn:aws:iam::${accountId}:user/standin`, accountId, session };
+  };
 
   const standin: AwsStandin = {
     url: '',
@@ -248,7 +299,19 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       return handler(ctx, JSON.parse(JSON.stringify(input)) as Json);
     },
     addFindings(findings) {
-      for (const f of findings) state.get(f.AwsAccountId, f.Region).securityHub.findings.push(f);
+      for (const f of findings) {
+        state.get(f.AwsAccountId, f.Region).securityHub.findings.push(f);
+        shared.events.findingImported(f);
+      }
+    },
+    importFindings(findings) {
+      for (const f of findings) {
+        const stored = state.get(f.AwsAccountId, f.Region).securityHub.findings;
+        const i = stored.findIndex((x) => x.Id === f.Id && x.ProductArn === f.ProductArn);
+        if (i >= 0) stored[i] = f;
+        else stored.push(f);
+        shared.events.findingImported(f);
+      }
     },
     addControlFinding(input) {
       const f = makeControlFinding({ updatedAt: new Date(now()).toISOString(), ...input });
@@ -268,6 +331,17 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     denyAssumeRole(roleArn) {
       shared.unassumableRoles.add(roleArn);
     },
+    setRole: (roleArn, role) => shared.iam.setRole(roleArn, role),
+    setIdentityPolicy: (principalArn, policy) => shared.iam.setIdentityPolicy(principalArn, policy),
+    get enforceIam() {
+      return shared.iam.enforce;
+    },
+    set enforceIam(on: boolean) {
+      shared.iam.enforce = on;
+    },
+    cloudTrail: (filter = {}) => trail.filter((r) => matchesFilter(r, filter)),
+    sqs: sqsTestApi(sqs, defaultAccountId),
+    events: shared.events,
     credentialsFor(accountId) {
       const accessKeyId = `AKIA${accountId}SAK`.padEnd(20, 'X').slice(0, 20);
       accessKeys.set(accessKeyId, accountId);
@@ -300,6 +374,10 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const protocol: 'json' | 'rest' | 'query' = target ? 'json' : isQuery ? 'query' : 'rest';
 
     const respondError = (service: Service | undefined, e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
+      if (service === 'sqs') {
+        const { headers, body: errorBody } = sqsErrorResponse(e);
+        return { status: e.status, headers: { ...headers, 'x-amzn-requestid': requestId }, body: errorBody };
+      }
       if (protocol === 'query') return { status: e.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsErrorXml(e, requestId) };
       const headers = { 'x-amzn-errortype': e.code, 'x-amzn-requestid': requestId };
       if (protocol === 'rest') return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ Code: e.code, Message: e.message }) };
@@ -314,7 +392,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       return respondError(undefined, e);
     }
     const [, accessKeyId, region, signingService] = scope as unknown as [string, string, string, string];
-    const service = (['sagemaker', 'securityhub', 'sts', 'organizations'] as const).find((s) => s === signingService);
+    const service = (['sagemaker', 'securityhub', 'sts', 'organizations', 'sqs'] as const).find((s) => s === signingService);
     if (!service) return respondError(undefined, new AwsError('UnknownOperationException', `The stand-in does not implement service ${signingService}`, 400));
 
     // Resolve the operation and parse the input.
@@ -325,9 +403,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
         operation = target.split('.')[1];
         input = body ? (JSON.parse(body) as Json) : {};
       } else if (protocol === 'query') {
-        const form = new URLSearchParams(body);
-        operation = form.get('Action') ?? undefined;
-        for (const [k, v] of form) if (k !== 'Action' && k !== 'Version') input[k] = /^\d+$/.test(v) && k === 'DurationSeconds' ? Number(v) : v;
+        ({ operation, input } = parseQuery(body));
       } else {
         operation = SECURITY_HUB_ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
         input = body ? (JSON.parse(body) as Json) : {};
@@ -335,7 +411,8 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     } catch {
       return respondError(service, new AwsError('SerializationException', 'Start of structure or map found where not expected.', 400));
     }
-    if (!operation || !HANDLERS[service][operation]) {
+    const handler = operation === undefined ? undefined : service === 'sqs' ? sqsHandlers[operation] : HANDLERS[service][operation];
+    if (!operation || !handler) {
       if (protocol === 'rest') return respondError(service, new AwsError('ResourceNotFoundException', `No route for ${req.method} ${url.pathname}`, 404));
       return respondError(service, new AwsError(protocol === 'query' ? 'InvalidAction' : 'UnknownOperationException', `The stand-in does not implement ${service} operation ${operation ?? '(none)'}`, 400));
     }
@@ -349,9 +426,17 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const latency = typeof standin.latencyMs === 'function' ? standin.latencyMs(call) : standin.latencyMs;
     if (latency > 0) await new Promise((r) => setTimeout(r, latency));
 
+    const caller = callerOf(accessKeyId, accountId);
+    const audit = (outcome: { result?: Json; error?: AwsError }): void => {
+      const error = outcome.error && { code: outcome.error.code, message: outcome.error.message };
+      const entry = toRecord({ service, operation, accountId, region, caller, accessKeyId, input, userAgent: String(req.headers['user-agent'] ?? ''), requestId, at: now(), result: outcome.result, error });
+      pushBounded(trail, entry);
+      shared.events.apiCall(entry);
+    };
     const fail = (e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
       record.status = e.status;
       record.errorCode = e.code;
+      audit({ error: e });
       return respondError(service, e);
     };
 
@@ -365,20 +450,23 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     if (regionState.regionDisabled && service !== 'organizations' && !(service === 'sts' && operation === 'AssumeRole')) {
       return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', 403));
     }
-    const callerArn = callerArnOf(accessKeyId, accountId);
-    if (service !== 'sts' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
+    const callerArn = caller.arn;
+    if (service !== 'sts' && service !== 'sqs' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
       const prefix = service === 'organizations' ? 'organizations' : service;
       const message = `User: ${callerArn} is not authorized to perform: ${prefix}:${operation} on resource: arn:aws:${prefix}:${region}:${accountId}:* because no identity-based policy allows the ${prefix}:${operation} action`;
       return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' ? 403 : 400));
     }
+    const denied = shared.iam.authorize({ service, operation, accountId, region, input, caller, state: regionState, now: now() });
+    if (denied) return fail(denied);
 
     const ctx: CallContext = { service, operation, accountId, region, accessKeyId, callerArn, state: regionState, now: now(), shared, query: url.searchParams };
     try {
-      const result = HANDLERS[service][operation]!(ctx, input);
+      const result = await handler(ctx, input);
+      audit({ result });
       if (protocol === 'query') return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsResponseXml(operation, result, requestId) };
       return {
         status: 200,
-        headers: { 'content-type': protocol === 'json' ? 'application/x-amz-json-1.1' : 'application/json', 'x-amzn-requestid': requestId },
+        headers: { 'content-type': protocol === 'rest' ? 'application/json' : service === 'sqs' ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1', 'x-amzn-requestid': requestId },
         body: JSON.stringify(result),
       };
     } catch (e) {
@@ -414,11 +502,14 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  sqs.baseUrl = `http://127.0.0.1:${port}`;
   Object.assign(standin, {
-    url: `http://127.0.0.1:${port}`,
+    url: sqs.baseUrl,
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        sqs.close();
+        shared.events.close();
         for (const s of sockets) s.destroy();
         server.close(() => resolve());
       }),
@@ -426,7 +517,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
   return standin;
 }
 
-function serviceOfOperation(operation: string): Service {
+function serviceOfOperation(operation: string): SyncService {
   for (const s of ['sagemaker', 'securityhub', 'sts', 'organizations'] as const) if (HANDLERS[s][operation]) return s;
   throw new Error(`stand-in: unknown operation ${operation}`);
 }

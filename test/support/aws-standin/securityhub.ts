@@ -167,6 +167,7 @@ export const securityHubHandlers: Record<string, Handler> = {
       if (input.VerificationState) f.VerificationState = input.VerificationState;
       // BatchUpdateFindings does not change UpdatedAt (AWS docs).
       processed.push({ Id: f.Id, ProductArn: f.ProductArn });
+      ctx.shared.events.findingImported(f);
     }
     return { ProcessedFindings: processed, UnprocessedFindings: unprocessed };
   },
