@@ -11,7 +11,7 @@ import { AwsError, toAwsError } from './errors.js';
 import type { InjectedError } from './errors.js';
 import { organizationsHandlers } from './organizations.js';
 import { mulberry32 } from './prng.js';
-import { failNotebook, forceStatus, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
+import { failNotebook, forceStatus, modifyResource, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
 import { makeControlFinding, securityHubHandlers } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
 import { StandinState } from './state.js';
@@ -108,8 +108,14 @@ export interface AwsStandin {
   addFindings(findings: Finding[]): void;
   /** Build (makeControlFinding) and store one finding. */
   addControlFinding(input: ControlFindingInput): Finding;
-  failNotebook(accountId: string, region: string, name: string, reason?: string): void;
+  /** Notebook `Failed` with FailureReason `reason`: now, or when its transition in progress completes. */
+  failNotebook(accountId: string, region: string, name: string, reason?: string, options?: { atNextTransition?: boolean }): void;
   forceStatus(accountId: string, region: string, kind: SageMakerKind, name: string, status: string, failureReason?: string): void;
+  /**
+   * Change stored fields of one resource behind any cache's back (wire names as its Create call takes them; `undefined`
+   * removes a field). LastModifiedTime advances; kinds without one change without any visible timestamp.
+   */
+  modify(accountId: string, region: string, kind: SageMakerKind, name: string, patch: Json): void;
   arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
   setOrganization(org: Organization | undefined): void;
   denyAssumeRole(roleArn: string): void;
@@ -255,11 +261,14 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       standin.addFindings([f]);
       return f;
     },
-    failNotebook(accountId, region, name, reason = 'Injected failure') {
-      failNotebook(state.get(accountId, region), name, reason, now());
+    failNotebook(accountId, region, name, reason = 'Injected failure', opts = {}) {
+      failNotebook(state.get(accountId, region), name, reason, now(), opts.atNextTransition);
     },
     forceStatus(accountId, region, kind, name, status, failureReason) {
       forceStatus(state.get(accountId, region), kind, name, status, now(), failureReason);
+    },
+    modify(accountId, region, kind, name, patch) {
+      modifyResource(state.get(accountId, region), kind, name, patch, now());
     },
     arn: sagemakerArn,
     setOrganization(org) {

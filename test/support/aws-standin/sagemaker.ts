@@ -1,7 +1,6 @@
 import type { CallContext, Handler, Json } from './context.js';
 import { arr, clone, epoch, num, obj, str } from './context.js';
-import type { AwsError } from './errors.js';
-import { resourceInUse, resourceNotFound, validation } from './errors.js';
+import { AwsError, resourceInUse, resourceNotFound, validation } from './errors.js';
 import { paginate } from './pagination.js';
 import type { RegionState, SageMakerKind, StoredResource, Tag } from './state.js';
 
@@ -23,6 +22,8 @@ function settle(table: Map<string, StoredResource>, key: string, r: StoredResour
   while (r.transitions.length > 0 && r.transitions[0]!.at <= now) {
     const t = r.transitions.shift()!;
     t.apply(r);
+    // A status change shows in Describe, so it counts as a modification (timestamped when it happened).
+    touch(r, t.at);
   }
   if (r.deleted) {
     table.delete(key);
@@ -82,20 +83,33 @@ function mergeTags(state: RegionState, arn: string, tags: Tag[]): Tag[] {
   return current;
 }
 
+/**
+ * Advance LastModifiedTime. Strictly later than before, so two changes within one millisecond still differ to a cache
+ * keyed on it.
+ */
+export function touch(r: StoredResource, at: number): void {
+  r.modifiedAt = Math.max(at, r.modifiedAt + 1);
+}
+
 function insert(ctx: CallContext, kind: SageMakerKind, name: string, input: Json, status?: string): StoredResource {
   const { Tags, ...rest } = input;
+  const key = keyOf(kind, name);
+  // A re-created name always gets a later CreationTime than the one deleted, even within one millisecond.
+  const previous = ctx.state.lastCreatedAt.get(`${kind}/${key}`);
+  const createdAt = previous === undefined ? ctx.now : Math.max(ctx.now, previous + 1);
+  ctx.state.lastCreatedAt.set(`${kind}/${key}`, createdAt);
   const r: StoredResource = {
     kind,
     name,
     arn: sagemakerArn(kind, ctx.accountId, ctx.region, name),
     input: clone(rest),
-    createdAt: ctx.now,
-    modifiedAt: ctx.now,
+    createdAt,
+    modifiedAt: createdAt,
     status,
     transitions: [],
     extra: {},
   };
-  ctx.state.table(kind).set(keyOf(kind, name), r);
+  ctx.state.table(kind).set(key, r);
   setTags(ctx.state, r.arn, Tags);
   return r;
 }
@@ -109,6 +123,18 @@ function removeNow(ctx: CallContext, r: StoredResource): void {
 function later(ctx: CallContext, r: StoredResource, delay: number, apply: (r: StoredResource) => void): void {
   const base = r.transitions.length > 0 ? r.transitions[r.transitions.length - 1]!.at : ctx.now;
   r.transitions.push({ at: Math.max(base, ctx.now + delay), apply });
+}
+
+function setStatus(r: StoredResource, status: string, now: number): void {
+  r.status = status;
+  r.transitions = [];
+  touch(r, now);
+}
+
+/** Copy the given Update* input fields that are present onto the stored input, and mark the resource modified. */
+function applyUpdate(r: StoredResource, input: Json, fields: string[], now: number): void {
+  for (const f of fields) if (input[f] !== undefined) r.input[f] = clone(input[f]);
+  touch(r, now);
 }
 
 /* ------------------------------------------------------------------ list machinery */
@@ -138,9 +164,10 @@ function listHandler(spec: ListSpec): Handler {
     if (after !== undefined) items = items.filter((r) => epoch(r.createdAt) > after);
     const before = num(input.CreationTimeBefore);
     if (before !== undefined) items = items.filter((r) => epoch(r.createdAt) < before);
-    const mAfter = num(input.LastModifiedTimeAfter);
+    // ListAppImageConfigs calls these ModifiedTimeAfter/Before.
+    const mAfter = num(input.LastModifiedTimeAfter ?? input.ModifiedTimeAfter);
     if (mAfter !== undefined) items = items.filter((r) => epoch(r.modifiedAt) > mAfter);
-    const mBefore = num(input.LastModifiedTimeBefore);
+    const mBefore = num(input.LastModifiedTimeBefore ?? input.ModifiedTimeBefore);
     if (mBefore !== undefined) items = items.filter((r) => epoch(r.modifiedAt) < mBefore);
     const statusEquals = str(input.StatusEquals);
     if (statusEquals && spec.statusOf) items = items.filter((r) => spec.statusOf!(r) === statusEquals);
@@ -279,7 +306,7 @@ const notebookHandlers: Record<string, Handler> = {
     const r = notebookOrThrow(ctx, input);
     if (r.status !== 'InService') throw transitionError(r, ['InService'], 'Stopping');
     r.status = 'Stopping';
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     later(ctx, r, ctx.shared.delays.notebookStopping, (x) => (x.status = 'Stopped'));
     return {};
   },
@@ -288,7 +315,7 @@ const notebookHandlers: Record<string, Handler> = {
     if (r.status !== 'Stopped' && r.status !== 'Failed') throw transitionError(r, ['Stopped', 'Failed'], 'Pending');
     r.status = 'Pending';
     r.failureReason = undefined;
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     later(ctx, r, ctx.shared.delays.notebookPending, (x) => (x.status = 'InService'));
     return {};
   },
@@ -296,15 +323,14 @@ const notebookHandlers: Record<string, Handler> = {
     const r = notebookOrThrow(ctx, input);
     if (r.status !== 'Stopped' && r.status !== 'Failed') throw transitionError(r, ['Stopped', 'Failed'], 'Updating');
     const i = r.input;
-    const copy = ['InstanceType', 'RoleArn', 'LifecycleConfigName', 'VolumeSizeInGB', 'DefaultCodeRepository', 'AdditionalCodeRepositories', 'AcceleratorTypes', 'RootAccess', 'InstanceMetadataServiceConfiguration', 'IpAddressType', 'PlatformIdentifier'];
-    for (const f of copy) if (input[f] !== undefined) i[f] = clone(input[f]);
     if (input.DisassociateLifecycleConfig) delete i.LifecycleConfigName;
     if (input.DisassociateAcceleratorTypes) delete i.AcceleratorTypes;
     if (input.DisassociateDefaultCodeRepository) delete i.DefaultCodeRepository;
     if (input.DisassociateAdditionalCodeRepositories) delete i.AdditionalCodeRepositories;
+    const fields = ['InstanceType', 'RoleArn', 'LifecycleConfigName', 'VolumeSizeInGB', 'DefaultCodeRepository', 'AdditionalCodeRepositories', 'AcceleratorTypes', 'RootAccess', 'InstanceMetadataServiceConfiguration', 'IpAddressType', 'PlatformIdentifier'];
+    applyUpdate(r, input, fields, ctx.now);
     r.status = 'Updating';
     r.failureReason = undefined;
-    r.modifiedAt = ctx.now;
     later(ctx, r, ctx.shared.delays.notebookUpdating, (x) => (x.status = 'Stopped'));
     return {};
   },
@@ -312,7 +338,7 @@ const notebookHandlers: Record<string, Handler> = {
     const r = notebookOrThrow(ctx, input);
     if (r.status !== 'Stopped' && r.status !== 'Failed') throw transitionError(r, ['Stopped', 'Failed'], 'Deleting');
     r.status = 'Deleting';
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     const tags = ctx.state.tags;
     later(ctx, r, ctx.shared.delays.notebookDeleting, (x) => {
       x.deleted = true;
@@ -451,7 +477,7 @@ const scheduleHandlers: Record<string, Handler> = {
     r.input.MonitoringScheduleConfig = clone(input.MonitoringScheduleConfig);
     r.status = 'Pending';
     r.failureReason = undefined;
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     r.transitions = [];
     later(ctx, r, ctx.shared.delays.schedulePending, (x) => (x.status = 'Scheduled'));
     return { MonitoringScheduleArn: r.arn };
@@ -473,6 +499,15 @@ const scheduleHandlers: Record<string, Handler> = {
   },
   DeleteMonitoringSchedule(ctx, input) {
     removeNow(ctx, scheduleOrThrow(ctx, input));
+    return {};
+  },
+  // The API documents only ResourceNotFound for these two, so no status is refused.
+  StartMonitoringSchedule(ctx, input) {
+    setStatus(scheduleOrThrow(ctx, input), 'Scheduled', ctx.now);
+    return {};
+  },
+  StopMonitoringSchedule(ctx, input) {
+    setStatus(scheduleOrThrow(ctx, input), 'Stopped', ctx.now);
     return {};
   },
   ListMonitoringSchedules: listHandler({
@@ -606,7 +641,7 @@ const modelHandlers: Record<string, Handler> = {
     if (!getResource(ctx.state, 'endpoint-config', configName, ctx.now)) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, configName)}".`);
     if (r.status !== 'InService' && r.status !== 'Failed') throw validation(`Cannot update in-progress endpoint "${r.arn}".`);
     r.status = 'Updating';
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     r.extra.pendingConfig = configName;
     later(ctx, r, ctx.shared.delays.endpointUpdating, (x) => {
       x.status = 'InService';
@@ -648,6 +683,7 @@ const modelHandlers: Record<string, Handler> = {
     if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
     r.status = 'Deleting';
     r.transitions = [];
+    touch(r, ctx.now);
     const tags = ctx.state.tags;
     later(ctx, r, ctx.shared.delays.endpointDeleting, (x) => {
       x.deleted = true;
@@ -712,9 +748,22 @@ const otherHandlers: Record<string, Handler> = {
       RoleArn: i.RoleArn,
       FeatureGroupStatus: r.status,
       OfflineStoreStatus: offline ? { Status: 'Active' } : undefined,
+      LastUpdateStatus: r.extra.lastUpdateStatus,
       Description: i.Description,
       NextToken: '',
     };
+  },
+  UpdateFeatureGroup(ctx, input) {
+    const r = findFeatureGroup(ctx, input);
+    const additions = arr(input.FeatureAdditions);
+    if (additions.length > 0) r.input.FeatureDefinitions = [...arr(r.input.FeatureDefinitions), ...clone(additions)];
+    const online = obj(input.OnlineStoreConfig);
+    if (online) r.input.OnlineStoreConfig = { ...(obj(r.input.OnlineStoreConfig) ?? {}), ...clone(online) };
+    const throughput = obj(input.ThroughputConfig);
+    if (throughput) r.input.ThroughputConfig = { ...(obj(r.input.ThroughputConfig) ?? {}), ...clone(throughput) };
+    r.extra.lastUpdateStatus = { Status: 'Successful' };
+    touch(r, ctx.now);
+    return { FeatureGroupArn: r.arn };
   },
   DeleteFeatureGroup(ctx, input) {
     removeNow(ctx, findFeatureGroup(ctx, input));
@@ -729,7 +778,8 @@ const otherHandlers: Record<string, Handler> = {
     sortKeys: { Name: byName, CreationTime: byCreation, FeatureGroupStatus: byStatus, OfflineStoreStatus: byStatus },
     filter: (r, input) => {
       const s = str(input.FeatureGroupStatusEquals);
-      return !s || r.status === s;
+      const offline = str(input.OfflineStoreStatusEquals);
+      return (!s || r.status === s) && (!offline || (r.input.OfflineStoreConfig !== undefined && offline === 'Active'));
     },
     summary: (r) => ({
       FeatureGroupName: r.name,
@@ -766,6 +816,14 @@ const otherHandlers: Record<string, Handler> = {
       ShadowModeConfig: i.ShadowModeConfig,
       KmsKey: i.KmsKey,
     };
+  },
+  UpdateInferenceExperiment(ctx, input) {
+    const r = findExperiment(ctx, input);
+    if (r.status !== 'Created' && r.status !== 'Running') {
+      throw new AwsError('ConflictException', `The inference experiment ${r.name} is in status ${r.status}; it can be updated only in status Created or Running.`, 400);
+    }
+    applyUpdate(r, input, ['Schedule', 'Description', 'ModelVariants', 'DataStorageConfig', 'ShadowModeConfig'], ctx.now);
+    return { InferenceExperimentArn: r.arn };
   },
   DeleteInferenceExperiment(ctx, input) {
     const r = findExperiment(ctx, input);
@@ -805,6 +863,11 @@ const otherHandlers: Record<string, Handler> = {
     const r = findAppImageConfig(ctx, input);
     return appImageConfigDetails(r);
   },
+  UpdateAppImageConfig(ctx, input) {
+    const r = findAppImageConfig(ctx, input);
+    applyUpdate(r, input, ['KernelGatewayImageConfig', 'JupyterLabAppImageConfig', 'CodeEditorAppImageConfig'], ctx.now);
+    return { AppImageConfigArn: r.arn };
+  },
   DeleteAppImageConfig(ctx, input) {
     removeNow(ctx, findAppImageConfig(ctx, input));
     return {};
@@ -828,6 +891,12 @@ const otherHandlers: Record<string, Handler> = {
   DescribeImage(ctx, input) {
     const r = findImage(ctx, input);
     return { ...imageSummary(r), RoleArn: r.input.RoleArn };
+  },
+  UpdateImage(ctx, input) {
+    const r = findImage(ctx, input);
+    for (const p of arr(input.DeleteProperties)) delete r.input[String(p)];
+    applyUpdate(r, input, ['Description', 'DisplayName', 'RoleArn'], ctx.now);
+    return { ImageArn: r.arn };
   },
   DeleteImage(ctx, input) {
     removeNow(ctx, findImage(ctx, input));
@@ -920,22 +989,46 @@ export const sagemakerHandlers: Record<string, Handler> = {
 
 /* ------------------------------------------------------------------ test-side helpers */
 
-/** Force a notebook into `Failed` (as a failed start/update would). */
-export function failNotebook(state: RegionState, name: string, reason: string, now: number): void {
-  const r = getResource(state, 'notebook-instance', name, now);
-  if (!r) throw new Error(`no notebook ${name} in ${state.accountId}/${state.region}`);
-  r.transitions = [];
-  r.status = 'Failed';
-  r.failureReason = reason;
-  r.modifiedAt = now;
+function resourceForTest(state: RegionState, kind: SageMakerKind, name: string, now: number): StoredResource {
+  const r = getResource(state, kind, name, now);
+  if (!r) throw new Error(`no ${kind} ${name} in ${state.accountId}/${state.region}`);
+  return r;
+}
+
+/**
+ * Put a notebook in `Failed` with `reason`: at once, or (`atNextTransition`) when the transition in progress completes,
+ * as a failed create, start or update does.
+ */
+export function failNotebook(state: RegionState, name: string, reason: string, now: number, atNextTransition = false): void {
+  const r = resourceForTest(state, 'notebook-instance', name, now);
+  if (!atNextTransition) {
+    forceStatus(state, 'notebook-instance', name, 'Failed', now, reason);
+    return;
+  }
+  const pending = r.transitions.at(-1);
+  if (!pending) throw new Error(`notebook ${name} has no transition in progress (status ${r.status})`);
+  pending.apply = (x) => {
+    x.status = 'Failed';
+    x.failureReason = reason;
+  };
 }
 
 /** Force a status on any stored SageMaker resource (e.g. a schedule `Failed`, an endpoint stuck `Updating`). */
 export function forceStatus(state: RegionState, kind: SageMakerKind, name: string, status: string, now: number, failureReason?: string): void {
-  const r = getResource(state, kind, name, now);
-  if (!r) throw new Error(`no ${kind} ${name} in ${state.accountId}/${state.region}`);
-  r.transitions = [];
-  r.status = status;
+  const r = resourceForTest(state, kind, name, now);
+  setStatus(r, status, now);
   r.failureReason = failureReason;
-  r.modifiedAt = now;
+}
+
+/**
+ * Change stored fields (wire names as the Create call takes them; `undefined` removes one) without an API call, as
+ * someone else's change would, and advance LastModifiedTime.
+ */
+export function modifyResource(state: RegionState, kind: SageMakerKind, name: string, patch: Json, now: number): void {
+  const r = resourceForTest(state, kind, name, now);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete r.input[k];
+    else r.input[k] = clone(v);
+  }
+  touch(r, now);
 }

@@ -89,6 +89,8 @@ export class RegionState {
   readonly securityHub: SecurityHubState;
   readonly resources = new Map<SageMakerKind, Map<string, StoredResource>>();
   readonly tags = new Map<string, Tag[]>();
+  /** "<kind>/<name key>" -> CreationTime (ms) of its latest creation, kept across deletes. */
+  readonly lastCreatedAt = new Map<string, number>();
 
   constructor(
     readonly accountId: string,
