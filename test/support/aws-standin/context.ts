@@ -1,6 +1,6 @@
 import type { RegionState, StandinState } from './state.js';
 
-export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations';
+export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'tagging';
 
 export type Json = Record<string, unknown>;
 

@@ -1,7 +1,8 @@
 /**
  * AWS stand-in: an in-process HTTP server that the real AWS SDK v3 clients talk to (via `endpoint` or
- * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), restJson1 (Security Hub)
- * and awsQuery (STS), keeps per-account/region state in memory, and injects faults deterministically.
+ * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations, Resource Groups Tagging),
+ * restJson1 (Security Hub) and awsQuery (STS), keeps per-account/region state in memory, and injects faults
+ * deterministically.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -15,6 +16,7 @@ import { failNotebook, forceStatus, modifyResource, sagemakerArn, sagemakerHandl
 import { makeControlFinding, securityHubHandlers } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
 import { StandinState } from './state.js';
+import { taggingHandlers } from './tagging.js';
 import type { Finding, RegionState, SageMakerKind } from './state.js';
 import { stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
 
@@ -129,7 +131,14 @@ const HANDLERS: Record<Service, Record<string, Handler>> = {
   securityhub: securityHubHandlers,
   sts: stsHandlers,
   organizations: organizationsHandlers,
+  tagging: taggingHandlers,
 };
+
+const SERVICES = Object.keys(HANDLERS) as Service[];
+/** IAM action prefix, where it differs from the signing name. */
+const IAM_PREFIX: Partial<Record<Service, string>> = { tagging: 'tag' };
+/** awsJson services whose error bodies spell the message member `Message`. */
+const CAPITALIZED_MESSAGE = new Set<Service | undefined>(['organizations', 'tagging']);
 
 const SECURITY_HUB_ROUTES: Array<[string, RegExp, string]> = [
   ['POST', /^\/findings\/?$/, 'GetFindings'],
@@ -163,6 +172,8 @@ function throttleError(service: Service): AwsError {
       return new AwsError('Throttling', 'Rate exceeded', 400);
     case 'organizations':
       return new AwsError('TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
+    case 'tagging':
+      return new AwsError('ThrottledException', 'Rate exceeded', 400);
     default:
       return new AwsError('ThrottlingException', 'Rate exceeded', 400);
   }
@@ -312,7 +323,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       if (protocol === 'query') return { status: e.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsErrorXml(e, requestId) };
       const headers = { 'x-amzn-errortype': e.code, 'x-amzn-requestid': requestId };
       if (protocol === 'rest') return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ Code: e.code, Message: e.message }) };
-      const msgKey = service === 'organizations' ? 'Message' : 'message';
+      const msgKey = CAPITALIZED_MESSAGE.has(service) ? 'Message' : 'message';
       return { status: e.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: e.code, [msgKey]: e.message }) };
     };
 
@@ -323,7 +334,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       return respondError(undefined, e);
     }
     const [, accessKeyId, region, signingService] = scope as unknown as [string, string, string, string];
-    const service = (['sagemaker', 'securityhub', 'sts', 'organizations'] as const).find((s) => s === signingService);
+    const service = SERVICES.find((s) => s === signingService);
     if (!service) return respondError(undefined, new AwsError('UnknownOperationException', `The stand-in does not implement service ${signingService}`, 400));
 
     // Resolve the operation and parse the input.
@@ -376,7 +387,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     }
     const callerArn = callerArnOf(accessKeyId, accountId);
     if (service !== 'sts' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
-      const prefix = service === 'organizations' ? 'organizations' : service;
+      const prefix = IAM_PREFIX[service] ?? service;
       const message = `User: ${callerArn} is not authorized to perform: ${prefix}:${operation} on resource: arn:aws:${prefix}:${region}:${accountId}:* because no identity-based policy allows the ${prefix}:${operation} action`;
       return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' ? 403 : 400));
     }
@@ -436,6 +447,6 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
 }
 
 function serviceOfOperation(operation: string): Service {
-  for (const s of ['sagemaker', 'securityhub', 'sts', 'organizations'] as const) if (HANDLERS[s][operation]) return s;
+  for (const s of SERVICES) if (HANDLERS[s][operation]) return s;
   throw new Error(`stand-in: unknown operation ${operation}`);
 }

@@ -943,7 +943,7 @@ function imageSummary(r: StoredResource): Json {
 const ARN_RE = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):([a-z-]+)\/(.+)$/;
 
 /** Find the resource an ARN names in the caller's account/region (tags live with the resource). */
-function resourceByArn(ctx: CallContext, arn: string): StoredResource | undefined {
+export function resourceByArn(ctx: CallContext, arn: string): StoredResource | undefined {
   const m = ARN_RE.exec(arn);
   if (!m || m[1] !== ctx.region || m[2] !== ctx.accountId) return undefined;
   const kind = m[3] as SageMakerKind;
