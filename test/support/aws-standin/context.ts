@@ -1,6 +1,6 @@
 import type { RegionState, StandinState } from './state.js';
 
-export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'tagging';
+export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'tagging' | 'account';
 
 export type Json = Record<string, unknown>;
 
@@ -20,6 +20,8 @@ export interface Organization {
   managementAccountId: string;
   organizationId?: string;
   accounts: Array<{ Id: string; Name?: string; Email?: string; Status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' }>;
+  /** AWS Account Management in the organization: trusted access (off unless enabled, as in AWS) and its delegated administrator. */
+  accountManagement?: { trustedAccess: boolean; delegatedAdministrator?: string };
 }
 
 export interface StsSession {

@@ -1,24 +1,27 @@
 /**
  * AWS stand-in: an in-process HTTP server that the real AWS SDK v3 clients talk to (via `endpoint` or
  * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations, Resource Groups Tagging),
- * restJson1 (Security Hub) and awsQuery (STS), keeps per-account/region state in memory, and injects faults
- * deterministically.
+ * restJson1 (Security Hub, Account Management) and awsQuery (STS), keeps per-account/region state in memory, and
+ * injects faults deterministically.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { accountHandlers } from './account.js';
 import type { CallContext, Handler, Json, Organization, Service, Shared, StsSession, TransitionDelays } from './context.js';
 import { AwsError, toAwsError } from './errors.js';
 import type { InjectedError } from './errors.js';
 import { organizationsHandlers } from './organizations.js';
 import { mulberry32 } from './prng.js';
+import { isOptInRegion } from './regions.js';
+import type { RegionOptStatus } from './regions.js';
 import { failNotebook, forceStatus, modifyResource, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
 import { makeControlFinding, securityHubHandlers } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
 import { StandinState } from './state.js';
-import { taggingHandlers } from './tagging.js';
 import type { Finding, RegionState, SageMakerKind } from './state.js';
 import { stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
+import { taggingHandlers } from './tagging.js';
 
 export { AwsError } from './errors.js';
 export type { InjectedError } from './errors.js';
@@ -27,6 +30,7 @@ export type { ControlFindingInput } from './securityhub.js';
 export { sagemakerArn } from './sagemaker.js';
 export type { Finding, RegionState, SageMakerKind, StandinState, StoredResource, Tag } from './state.js';
 export type { Json, Organization, Service, TransitionDelays } from './context.js';
+export type { RegionOptStatus } from './regions.js';
 
 export interface CallInfo {
   service: Service;
@@ -120,6 +124,11 @@ export interface AwsStandin {
   modify(accountId: string, region: string, kind: SageMakerKind, name: string, patch: Json): void;
   arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
   setOrganization(org: Organization | undefined): void;
+  /**
+   * An account's opt-in status of a Region (account:ListRegions; regional calls succeed only when ENABLED or
+   * ENABLED_BY_DEFAULT). Default Regions stay ENABLED_BY_DEFAULT and opt-in Regions cannot be, as in AWS.
+   */
+  setRegionOptStatus(accountId: string, region: string, status: RegionOptStatus): void;
   denyAssumeRole(roleArn: string): void;
   /** Register a long-term access key for `accountId` and return static credentials for it. */
   credentialsFor(accountId: string): { accessKeyId: string; secretAccessKey: string };
@@ -132,11 +141,14 @@ const HANDLERS: Record<Service, Record<string, Handler>> = {
   sts: stsHandlers,
   organizations: organizationsHandlers,
   tagging: taggingHandlers,
+  account: accountHandlers,
 };
 
 const SERVICES = Object.keys(HANDLERS) as Service[];
 /** IAM action prefix, where it differs from the signing name. */
 const IAM_PREFIX: Partial<Record<Service, string>> = { tagging: 'tag' };
+/** Not bound to the Region the call is signed for, so a Region the account has not enabled does not matter. */
+const GLOBAL_SERVICES = new Set<Service>(['organizations', 'account']);
 /** awsJson services whose error bodies spell the message member `Message`. */
 const CAPITALIZED_MESSAGE = new Set<Service | undefined>(['organizations', 'tagging']);
 
@@ -147,6 +159,12 @@ const SECURITY_HUB_ROUTES: Array<[string, RegExp, string]> = [
   ['POST', /^\/accounts\/?$/, 'EnableSecurityHub'],
   ['DELETE', /^\/accounts\/?$/, 'DisableSecurityHub'],
 ];
+
+/** restJson1 routes (method, path, operation) by service. */
+const REST_ROUTES: Partial<Record<Service, Array<[string, RegExp, string]>>> = {
+  securityhub: SECURITY_HUB_ROUTES,
+  account: [['POST', /^\/listRegions\/?$/, 'ListRegions']],
+};
 
 const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
@@ -164,6 +182,14 @@ function makeDelays(base: number, overrides: Partial<TransitionDelays> = {}): Tr
   };
 }
 
+/**
+ * A call in a Region the account has not enabled. SageMaker answers it with HTTP 400; Security Hub's status is not
+ * confirmed, 403 is kept for it.
+ */
+function regionNotEnabled(service: Service): AwsError {
+  return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', service === 'securityhub' ? 403 : 400);
+}
+
 function throttleError(service: Service): AwsError {
   switch (service) {
     case 'securityhub':
@@ -174,6 +200,8 @@ function throttleError(service: Service): AwsError {
       return new AwsError('TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
     case 'tagging':
       return new AwsError('ThrottledException', 'Rate exceeded', 400);
+    case 'account':
+      return new AwsError('TooManyRequestsException', 'Rate exceeded', 429);
     default:
       return new AwsError('ThrottlingException', 'Rate exceeded', 400);
   }
@@ -285,6 +313,12 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     setOrganization(org) {
       shared.organization = org;
     },
+    setRegionOptStatus(accountId, region, status) {
+      if (isOptInRegion(region) === (status === 'ENABLED_BY_DEFAULT')) {
+        throw new Error(`stand-in: ${region} is ${isOptInRegion(region) ? 'an opt-in' : 'a default'} Region and cannot be ${status}`);
+      }
+      state.get(accountId, region).optStatus = status;
+    },
     denyAssumeRole(roleArn) {
       shared.unassumableRoles.add(roleArn);
     },
@@ -322,7 +356,11 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const respondError = (service: Service | undefined, e: AwsError): { status: number; headers: Record<string, string>; body: string } => {
       if (protocol === 'query') return { status: e.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsErrorXml(e, requestId) };
       const headers = { 'x-amzn-errortype': e.code, 'x-amzn-requestid': requestId };
-      if (protocol === 'rest') return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ Code: e.code, Message: e.message }) };
+      if (protocol === 'rest') {
+        // Account Management's error shapes carry `message`; Security Hub's carry `Code` and `Message`.
+        const errorBody = service === 'account' ? { message: e.message } : { Code: e.code, Message: e.message };
+        return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(errorBody) };
+      }
       const msgKey = CAPITALIZED_MESSAGE.has(service) ? 'Message' : 'message';
       return { status: e.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: e.code, [msgKey]: e.message }) };
     };
@@ -349,7 +387,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
         operation = form.get('Action') ?? undefined;
         for (const [k, v] of form) if (k !== 'Action' && k !== 'Version') input[k] = /^\d+$/.test(v) && k === 'DurationSeconds' ? Number(v) : v;
       } else {
-        operation = SECURITY_HUB_ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
+        operation = REST_ROUTES[service]?.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
         input = body ? (JSON.parse(body) as Json) : {};
       }
     } catch {
@@ -382,14 +420,14 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       record.throttled = true;
       return fail(throttleError(service));
     }
-    if (regionState.regionDisabled && service !== 'organizations' && !(service === 'sts' && operation === 'AssumeRole')) {
-      return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', 403));
+    if (regionState.regionDisabled && !GLOBAL_SERVICES.has(service) && !(service === 'sts' && operation === 'AssumeRole')) {
+      return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : regionNotEnabled(service));
     }
     const callerArn = callerArnOf(accessKeyId, accountId);
     if (service !== 'sts' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
       const prefix = IAM_PREFIX[service] ?? service;
       const message = `User: ${callerArn} is not authorized to perform: ${prefix}:${operation} on resource: arn:aws:${prefix}:${region}:${accountId}:* because no identity-based policy allows the ${prefix}:${operation} action`;
-      return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' ? 403 : 400));
+      return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' || service === 'account' ? 403 : 400));
     }
 
     const ctx: CallContext = { service, operation, accountId, region, accessKeyId, callerArn, state: regionState, now: now(), shared, query: url.searchParams };

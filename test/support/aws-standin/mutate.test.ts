@@ -234,7 +234,7 @@ describe('fault injection and counters', () => {
     const denied = await caught(at('eu-north-1').send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'x' })));
     expect(denied).toMatchObject({ name: 'AccessDeniedException' });
     const disabled = await caught(at('me-central-1').send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'x' })));
-    expect(disabled).toMatchObject({ name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid', $metadata: { httpStatusCode: 403 } });
+    expect(disabled).toMatchObject({ name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid', $metadata: { httpStatusCode: 400 } });
     expect(standin.callsByAccountRegion()[`${standin.defaultAccountId}/me-central-1`]).toBeGreaterThan(0);
   });
 });
