@@ -118,6 +118,11 @@ export interface AwsStandin {
   failNotebook(accountId: string, region: string, name: string, reason?: string, options?: { atNextTransition?: boolean }): void;
   forceStatus(accountId: string, region: string, kind: SageMakerKind, name: string, status: string, failureReason?: string): void;
   /**
+   * Resource count quota for one kind in one account/Region (undefined removes it): Create* beyond it answers
+   * ResourceLimitExceeded. Not for app-image-config, whose Create documents no such error.
+   */
+  setQuota(accountId: string, region: string, kind: SageMakerKind, limit: number | undefined): void;
+  /**
    * Change stored fields of one resource behind any cache's back (wire names as its Create call takes them; `undefined`
    * removes a field). LastModifiedTime advances; kinds without one change without any visible timestamp.
    */
@@ -305,6 +310,12 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     },
     forceStatus(accountId, region, kind, name, status, failureReason) {
       forceStatus(state.get(accountId, region), kind, name, status, now(), failureReason);
+    },
+    setQuota(accountId, region, kind, limit) {
+      if (kind === 'app-image-config') throw new Error('stand-in: CreateAppImageConfig documents no ResourceLimitExceeded');
+      const quotas = state.get(accountId, region).quotas;
+      if (limit === undefined) quotas.delete(kind);
+      else quotas.set(kind, limit);
     },
     modify(accountId, region, kind, name, patch) {
       modifyResource(state.get(accountId, region), kind, name, patch, now());

@@ -91,7 +91,29 @@ export function touch(r: StoredResource, at: number): void {
   r.modifiedAt = Math.max(at, r.modifiedAt + 1);
 }
 
+/** Create* of a kind whose per-account/Region quota is reached answers ResourceLimitExceeded. */
+function checkQuota(ctx: CallContext, kind: SageMakerKind): void {
+  const limit = ctx.state.quotas.get(kind);
+  if (limit === undefined) return;
+  const used = listResources(ctx.state, kind, ctx.now).length;
+  if (used < limit) return;
+  const { name, unit } = quotaName(kind);
+  throw new AwsError(
+    'ResourceLimitExceeded',
+    `The account-level service limit '${name}' is ${limit} ${unit}, with current utilization of ${used} ${unit} and a request delta of 1 ${unit}. Please contact AWS support to request an increase for this limit.`,
+    400,
+  );
+}
+
+/** Service Quotas name and unit in the message; only the notebook one is taken from a real answer. */
+function quotaName(kind: SageMakerKind): { name: string; unit: string } {
+  if (kind === 'notebook-instance') return { name: 'Total number of notebook instances', unit: 'NotebookInstances' };
+  const words = kind.split('-');
+  return { name: `Number of ${words.join(' ')}s`, unit: `${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}s` };
+}
+
 function insert(ctx: CallContext, kind: SageMakerKind, name: string, input: Json, status?: string): StoredResource {
+  checkQuota(ctx, kind);
   const { Tags, ...rest } = input;
   const key = keyOf(kind, name);
   // A re-created name always gets a later CreationTime than the one deleted, even within one millisecond.
@@ -602,17 +624,13 @@ const modelHandlers: Record<string, Handler> = {
     return { EndpointConfigArn: r.arn };
   },
   DescribeEndpointConfig(ctx, input) {
-    const name = str(input.EndpointConfigName) ?? '';
-    const r = getResource(ctx.state, 'endpoint-config', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, name)}".`);
+    const r = endpointConfigOrThrow(ctx, str(input.EndpointConfigName) ?? '');
     const { EndpointConfigName: _n, ...rest } = clone(r.input);
     return { EndpointConfigName: r.name, EndpointConfigArn: r.arn, ...rest, CreationTime: epoch(r.createdAt) };
   },
+  // Allowed while an endpoint uses it: the API documents no error, only that visibility may be lost.
   DeleteEndpointConfig(ctx, input) {
-    const name = str(input.EndpointConfigName) ?? '';
-    const r = getResource(ctx.state, 'endpoint-config', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, name)}".`);
-    removeNow(ctx, r);
+    removeNow(ctx, endpointConfigOrThrow(ctx, str(input.EndpointConfigName) ?? ''));
     return {};
   },
   ListEndpointConfigs: listHandler({
@@ -628,59 +646,69 @@ const modelHandlers: Record<string, Handler> = {
     const name = requireName(input, 'EndpointName');
     const configName = str(input.EndpointConfigName) ?? '';
     if (getResource(ctx.state, 'endpoint', name, ctx.now)) throw validation(`Cannot create already existing endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
-    if (!getResource(ctx.state, 'endpoint-config', configName, ctx.now)) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, configName)}".`);
+    const config = endpointConfigOrThrow(ctx, configName);
     const r = insert(ctx, 'endpoint', name, input, 'Creating');
-    later(ctx, r, ctx.shared.delays.endpointCreating, (x) => (x.status = 'InService'));
+    deploy(ctx, r, config, ctx.shared.delays.endpointCreating);
     return { EndpointArn: r.arn };
   },
   UpdateEndpoint(ctx, input) {
-    const name = str(input.EndpointName) ?? '';
-    const r = getResource(ctx.state, 'endpoint', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
-    const configName = str(input.EndpointConfigName) ?? '';
-    if (!getResource(ctx.state, 'endpoint-config', configName, ctx.now)) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, configName)}".`);
+    const r = endpointOrThrow(ctx, input);
+    const config = endpointConfigOrThrow(ctx, str(input.EndpointConfigName) ?? '');
     if (r.status !== 'InService' && r.status !== 'Failed') throw validation(`Cannot update in-progress endpoint "${r.arn}".`);
     r.status = 'Updating';
+    r.failureReason = undefined;
     touch(r, ctx.now);
-    r.extra.pendingConfig = configName;
-    later(ctx, r, ctx.shared.delays.endpointUpdating, (x) => {
-      x.status = 'InService';
-      x.input.EndpointConfigName = x.extra.pendingConfig;
-      delete x.extra.pendingConfig;
-    });
+    deploy(ctx, r, config, ctx.shared.delays.endpointUpdating);
     return { EndpointArn: r.arn };
   },
   DescribeEndpoint(ctx, input) {
-    const name = str(input.EndpointName) ?? '';
-    const r = getResource(ctx.state, 'endpoint', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
-    const config = getResource(ctx.state, 'endpoint-config', str(r.input.EndpointConfigName) ?? '', ctx.now);
-    const variants = arr(config?.input.ProductionVariants).map((v) => {
-      const variant = obj(v) ?? {};
-      return {
-        VariantName: variant.VariantName,
-        CurrentWeight: variant.InitialVariantWeight ?? 1,
-        DesiredWeight: variant.InitialVariantWeight ?? 1,
-        CurrentInstanceCount: variant.InitialInstanceCount,
-        DesiredInstanceCount: variant.InitialInstanceCount,
-        CurrentServerlessConfig: variant.ServerlessConfig,
-        DesiredServerlessConfig: variant.ServerlessConfig,
-      };
-    });
-    return {
+    const r = endpointOrThrow(ctx, input);
+    const deployed = r.extra.deployed as DeployedVariant[] | undefined;
+    const pending = r.extra.pending as PendingDeployment | undefined;
+    const out: Json = {
       EndpointName: r.name,
       EndpointArn: r.arn,
+      // The old configuration until an update completes; the new one is in PendingDeploymentSummary meanwhile.
       EndpointConfigName: r.input.EndpointConfigName,
-      ProductionVariants: variants,
+      ProductionVariants: deployed?.map((v) => ({
+        VariantName: v.name,
+        CurrentWeight: v.weight,
+        DesiredWeight: v.weight,
+        CurrentInstanceCount: v.instanceCount,
+        DesiredInstanceCount: v.instanceCount,
+        CurrentServerlessConfig: v.serverless,
+        DesiredServerlessConfig: v.serverless,
+      })),
       EndpointStatus: r.status,
       CreationTime: epoch(r.createdAt),
       LastModifiedTime: epoch(r.modifiedAt),
     };
+    if (r.status === 'Failed' && r.failureReason) out.FailureReason = r.failureReason;
+    // Only returned while the endpoint is creating or updating with a new endpoint configuration.
+    if (pending && (r.status === 'Creating' || r.status === 'Updating')) {
+      out.PendingDeploymentSummary = {
+        EndpointConfigName: pending.config,
+        StartTime: epoch(pending.startedAt),
+        ProductionVariants: pending.variants.map((v) => {
+          const current = deployed?.find((d) => d.name === v.name);
+          return {
+            VariantName: v.name,
+            CurrentWeight: current?.weight,
+            DesiredWeight: v.weight,
+            CurrentInstanceCount: current?.instanceCount,
+            DesiredInstanceCount: v.instanceCount,
+            InstanceType: v.instanceType,
+            CurrentServerlessConfig: current?.serverless,
+            DesiredServerlessConfig: v.serverless,
+            VariantStatus: [{ Status: r.status, StartTime: epoch(pending.startedAt) }],
+          };
+        }),
+      };
+    }
+    return out;
   },
   DeleteEndpoint(ctx, input) {
-    const name = str(input.EndpointName) ?? '';
-    const r = getResource(ctx.state, 'endpoint', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
+    const r = endpointOrThrow(ctx, input);
     r.status = 'Deleting';
     r.transitions = [];
     touch(r, ctx.now);
@@ -702,6 +730,50 @@ const modelHandlers: Record<string, Handler> = {
     summary: (r) => ({ EndpointName: r.name, EndpointArn: r.arn, CreationTime: epoch(r.createdAt), LastModifiedTime: epoch(r.modifiedAt), EndpointStatus: r.status }),
   }),
 };
+
+/** A production variant as deployed on an endpoint (kept by the endpoint: deleting its config later loses nothing). */
+interface DeployedVariant {
+  name: unknown;
+  weight: unknown;
+  instanceCount: unknown;
+  instanceType: unknown;
+  serverless: unknown;
+}
+
+interface PendingDeployment {
+  config: string;
+  variants: DeployedVariant[];
+  startedAt: number;
+}
+
+function endpointOrThrow(ctx: CallContext, input: Json): StoredResource {
+  const name = str(input.EndpointName) ?? '';
+  const r = getResource(ctx.state, 'endpoint', name, ctx.now);
+  if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
+  return r;
+}
+
+function endpointConfigOrThrow(ctx: CallContext, name: string): StoredResource {
+  const r = getResource(ctx.state, 'endpoint-config', name, ctx.now);
+  if (!r) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, name)}".`);
+  return r;
+}
+
+/** Start deploying `config` on the endpoint; when done the endpoint is InService on it. */
+function deploy(ctx: CallContext, r: StoredResource, config: StoredResource, delay: number): void {
+  const variants = arr(config.input.ProductionVariants).map((v): DeployedVariant => {
+    const variant = obj(v) ?? {};
+    return { name: variant.VariantName, weight: variant.InitialVariantWeight ?? 1, instanceCount: variant.InitialInstanceCount, instanceType: variant.InstanceType, serverless: variant.ServerlessConfig };
+  });
+  const pending: PendingDeployment = { config: config.name, variants, startedAt: ctx.now };
+  r.extra.pending = pending;
+  later(ctx, r, delay, (x) => {
+    x.status = 'InService';
+    x.input.EndpointConfigName = pending.config;
+    x.extra.deployed = pending.variants;
+    delete x.extra.pending;
+  });
+}
 
 /* ------------------------------------------------------------------ feature groups, inference experiments, app image configs, images */
 

@@ -93,6 +93,8 @@ export class RegionState {
   readonly securityHub: SecurityHubState;
   readonly resources = new Map<SageMakerKind, Map<string, StoredResource>>();
   readonly tags = new Map<string, Tag[]>();
+  /** Per-kind resource count quota: Create* beyond it answers ResourceLimitExceeded. */
+  readonly quotas = new Map<SageMakerKind, number>();
   /** "<kind>/<name key>" -> CreationTime (ms) of its latest creation, kept across deletes. */
   readonly lastCreatedAt = new Map<string, number>();
 
