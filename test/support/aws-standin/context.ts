@@ -30,6 +30,15 @@ export interface StsSession {
   userId: string;
 }
 
+/** A Security Hub member account's association with its administrator account. */
+export interface SecurityHubMembership {
+  administratorId: string;
+  /** Regions where the association exists (it is made per Region); undefined = every Region. */
+  regions?: ReadonlySet<string>;
+  invitationId: string;
+  invitedAt: string;
+}
+
 /** Shared, mutable pieces the handlers need beyond the caller's own region state. */
 export interface Shared {
   state: StandinState;
@@ -37,6 +46,8 @@ export interface Shared {
   sessions: Map<string, StsSession>;
   unassumableRoles: Set<string>;
   organization?: Organization;
+  /** Member account id -> its Security Hub administrator. */
+  securityHubMembers: Map<string, SecurityHubMembership>;
   nextSessionSeq: () => number;
 }
 

@@ -16,7 +16,7 @@ import { mulberry32 } from './prng.js';
 import { isOptInRegion } from './regions.js';
 import type { RegionOptStatus } from './regions.js';
 import { failNotebook, forceStatus, modifyResource, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
-import { makeControlFinding, securityHubHandlers } from './securityhub.js';
+import { makeControlFinding, securityHubHandlers, setAdministrator } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
 import { StandinState } from './state.js';
 import type { Finding, RegionState, SageMakerKind } from './state.js';
@@ -130,6 +130,12 @@ export interface AwsStandin {
   arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
   setOrganization(org: Organization | undefined): void;
   /**
+   * Make `administratorId` the Security Hub administrator of exactly `memberIds` (in `regions`, default every Region):
+   * GetFindings in the administrator then also returns its members' findings, a member sees only its own, and
+   * GetAdministratorAccount names the administrator. An empty list ends its memberships.
+   */
+  setSecurityHubAdministrator(administratorId: string, memberIds: string[], regions?: string[]): void;
+  /**
    * An account's opt-in status of a Region (account:ListRegions; regional calls succeed only when ENABLED or
    * ENABLED_BY_DEFAULT). Default Regions stay ENABLED_BY_DEFAULT and opt-in Regions cannot be, as in AWS.
    */
@@ -163,6 +169,7 @@ const SECURITY_HUB_ROUTES: Array<[string, RegExp, string]> = [
   ['GET', /^\/accounts\/?$/, 'DescribeHub'],
   ['POST', /^\/accounts\/?$/, 'EnableSecurityHub'],
   ['DELETE', /^\/accounts\/?$/, 'DisableSecurityHub'],
+  ['GET', /^\/administrator\/?$/, 'GetAdministratorAccount'],
 ];
 
 /** restJson1 routes (method, path, operation) by service. */
@@ -224,6 +231,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     sessions: new Map<string, StsSession>(),
     unassumableRoles: new Set(options.unassumableRoles ?? []),
     organization: options.organization,
+    securityHubMembers: new Map(),
     nextSessionSeq: () => ++sessionSeq,
   };
   const random = mulberry32(options.seed ?? 1);
@@ -323,6 +331,9 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     arn: sagemakerArn,
     setOrganization(org) {
       shared.organization = org;
+    },
+    setSecurityHubAdministrator(administratorId, memberIds, regions) {
+      setAdministrator(shared, administratorId, memberIds, regions, now());
     },
     setRegionOptStatus(accountId, region, status) {
       if (isOptInRegion(region) === (status === 'ENABLED_BY_DEFAULT')) {
