@@ -13,6 +13,8 @@ import { AwsError, toAwsError } from './errors.js';
 import type { InjectedError } from './errors.js';
 import { organizationsHandlers } from './organizations.js';
 import { mulberry32 } from './prng.js';
+import { SlidingSecondLimiter, peakPerSecond } from './rate.js';
+import type { AccountRateLimit, PeakRate } from './rate.js';
 import { isOptInRegion } from './regions.js';
 import type { RegionOptStatus } from './regions.js';
 import { failNotebook, forceStatus, modifyResource, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
@@ -30,6 +32,7 @@ export type { ControlFindingInput } from './securityhub.js';
 export { sagemakerArn } from './sagemaker.js';
 export type { Finding, RegionState, SageMakerKind, StandinState, StoredResource, Tag } from './state.js';
 export type { Json, Organization, Service, TransitionDelays } from './context.js';
+export type { AccountRateLimit, PeakRate } from './rate.js';
 export type { RegionOptStatus } from './regions.js';
 
 export interface CallInfo {
@@ -62,6 +65,8 @@ export interface AwsStandinOptions {
   latencyMs?: number | ((call: CallInfo) => number);
   /** Fraction of calls answered with the service's throttling error. A number applies to SageMaker only. */
   throttleRate?: number | Partial<Record<Service, number>>;
+  /** SageMaker calls beyond this budget per account+Region in a sliding second answer ThrottlingException. */
+  accountRateLimit?: AccountRateLimit;
   /** Seed of the PRNG that picks throttled calls (default 1). */
   seed?: number;
   /** Whether Security Hub is enabled in account/regions not configured otherwise (default true). */
@@ -94,6 +99,8 @@ export interface AwsStandin {
   /** Mutable at runtime. */
   latencyMs: number | ((call: CallInfo) => number);
   throttleRate: number | Partial<Record<Service, number>>;
+  /** Mutable at runtime; undefined = no budget. */
+  accountRateLimit: AccountRateLimit | undefined;
   readonly delays: TransitionDelays;
   /** Set every transition delay at once. */
   setTransitionDelay(ms: number): void;
@@ -102,6 +109,8 @@ export interface AwsStandin {
   /** Calls, optionally of one operation and/or matching a filter. */
   callCount(operation?: string, filter?: Partial<CallInfo>): number;
   throttledCount(): number;
+  /** The account+Region with the most recorded calls (matching `filter`) in any one-second window. */
+  peakCallsPerSecond(filter?: Partial<CallInfo> & { throttled?: boolean }): PeakRate | undefined;
   /** "<account>/<region>" -> call count. */
   callsByAccountRegion(): Record<string, number>;
   resetCounters(): void;
@@ -235,6 +244,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     nextSessionSeq: () => ++sessionSeq,
   };
   const random = mulberry32(options.seed ?? 1);
+  const limiter = new SlidingSecondLimiter();
   let calls: CallRecord[] = [];
   let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match'] }> = [];
 
@@ -254,6 +264,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     region: (accountId, region) => state.get(accountId, region),
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
+    accountRateLimit: options.accountRateLimit,
     delays: shared.delays,
     setTransitionDelay(ms) {
       Object.assign(shared.delays, makeDelays(ms));
@@ -262,15 +273,12 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       return calls;
     },
     callCount(operation, filter = {}) {
-      return calls.filter(
-        (c) =>
-          (!operation || c.operation === operation) &&
-          (!filter.accountId || c.accountId === filter.accountId) &&
-          (!filter.region || c.region === filter.region) &&
-          (!filter.service || c.service === filter.service),
-      ).length;
+      return calls.filter((c) => (!operation || c.operation === operation) && matches(c, filter)).length;
     },
     throttledCount: () => calls.filter((c) => c.throttled).length,
+    peakCallsPerSecond(filter = {}) {
+      return peakPerSecond(calls.filter((c) => matches(c, filter)));
+    },
     callsByAccountRegion() {
       const out: Record<string, number> = {};
       for (const c of calls) out[`${c.accountId}/${c.region}`] = (out[`${c.accountId}/${c.region}`] ?? 0) + 1;
@@ -442,6 +450,11 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       record.throttled = true;
       return fail(throttleError(service));
     }
+    const budget = standin.accountRateLimit;
+    if (service === 'sagemaker' && budget && !limiter.admit(`${accountId}/${region}`, record.at, budget.perSecond + (budget.burst ?? 0))) {
+      record.throttled = true;
+      return fail(throttleError(service));
+    }
     if (regionState.regionDisabled && !GLOBAL_SERVICES.has(service) && !(service === 'sts' && operation === 'AssumeRole')) {
       return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : regionNotEnabled(service));
     }
@@ -504,6 +517,11 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       }),
   });
   return standin;
+}
+
+/** Every given field of `filter` equals the call's. */
+function matches(call: CallRecord, filter: Partial<CallInfo> & { throttled?: boolean }): boolean {
+  return (Object.keys(filter) as Array<keyof typeof filter>).every((k) => filter[k] === undefined || call[k] === filter[k]);
 }
 
 function serviceOfOperation(operation: string): Service {
