@@ -3,6 +3,7 @@ import type { AwsSecurityFinding, GetFindingsCommandInput } from '@aws-sdk/clien
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { collectPages } from './testing.js';
 
 const ADMIN = '600000000000';
 const M1 = '600000000001';
@@ -28,9 +29,7 @@ afterEach(() => {
 });
 
 async function findings(accountId: string, region = 'us-east-1', input: GetFindingsCommandInput = {}): Promise<AwsSecurityFinding[]> {
-  const out: AwsSecurityFinding[] = [];
-  for await (const page of paginateGetFindings({ client: hub(accountId, region), pageSize: 1 }, input)) out.push(...(page.Findings ?? []));
-  return out;
+  return (await collectPages(paginateGetFindings({ client: hub(accountId, region), pageSize: 1 }, input), (p) => p.Findings)).items;
 }
 const accountsIn = (list: AwsSecurityFinding[]): string[] => [...new Set(list.map((f) => f.AwsAccountId!))].sort();
 

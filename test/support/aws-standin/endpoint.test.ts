@@ -11,13 +11,12 @@ import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught, credentials } from './testing.js';
 
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' };
 const DELAY = 60_000;
 let t = Date.UTC(2026, 1, 2, 8, 0, 0);
 let standin: AwsStandin;
 let client: SageMakerClient;
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 const describeEp = (): Promise<DescribeEndpointOutput> => client.send(new DescribeEndpointCommand({ EndpointName: 'ep' }));
 
 beforeAll(async () => {

@@ -16,14 +16,12 @@ import type { CreateDataQualityJobDefinitionCommandInput, CreateModelBiasJobDefi
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught, credentials, ROLE } from './testing.js';
 
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' };
-const ROLE = 'arn:aws:iam::111111111111:role/r';
 const REGION = 'us-west-2';
 let standin: AwsStandin;
 let acct: string;
 let client: SageMakerClient;
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 
 beforeAll(async () => {
   standin = await startAwsStandin({ transitionDelayMs: 0 });

@@ -27,11 +27,11 @@ import { BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient } fro
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught } from './testing.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' };
 let standin: AwsStandin;
 const sm = (maxAttempts = 1): SageMakerClient => new SageMakerClient({ endpoint: standin.url, region: 'us-east-1', credentials, maxAttempts });
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // Transitions are computed from the stand-in's clock: a long delay plus `advance()` makes intermediate states

@@ -7,6 +7,7 @@ import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught, collectPages } from './testing.js';
 
 const MANAGEMENT = '500000000000';
 const MEMBER_A = '500000000001';
@@ -15,7 +16,6 @@ const OUTSIDER = '599999999999';
 let standin: AwsStandin;
 const creds = (accountId: string): { accessKeyId: string; secretAccessKey: string } => standin.credentialsFor(accountId);
 const account = (accountId: string): AccountClient => new AccountClient({ endpoint: standin.url, region: 'us-east-1', credentials: creds(accountId), maxAttempts: 1 });
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 
 beforeAll(async () => {
   standin = await startAwsStandin({ transitionDelayMs: 0 });
@@ -25,13 +25,8 @@ afterAll(async () => {
 });
 
 async function regions(accountId: string, input: ListRegionsCommandInput = {}, pageSize?: number): Promise<{ regions: Region[]; pages: number }> {
-  const out: Region[] = [];
-  let pages = 0;
-  for await (const page of paginateListRegions({ client: account(accountId), pageSize }, input)) {
-    pages++;
-    out.push(...(page.Regions ?? []));
-  }
-  return { regions: out, pages };
+  const { items, pages } = await collectPages(paginateListRegions({ client: account(accountId), pageSize }, input), (p) => p.Regions);
+  return { regions: items, pages };
 }
 const statusOf = (list: Region[], name: string): string | undefined => list.find((r) => r.RegionName === name)?.RegionOptStatus;
 

@@ -4,15 +4,13 @@ import { AddTagsCommand, DeleteNotebookInstanceCommand, DeleteTagsCommand, SageM
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught, collectPages, credentials, ROLE } from './testing.js';
 
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' };
-const ROLE = 'arn:aws:iam::111111111111:role/r';
 let offset = 0;
 let standin: AwsStandin;
 let acct: string;
 const tagging = (region: string, maxAttempts = 1): ResourceGroupsTaggingAPIClient => new ResourceGroupsTaggingAPIClient({ endpoint: standin.url, region, credentials, maxAttempts });
 const sm = (region: string): SageMakerClient => new SageMakerClient({ endpoint: standin.url, region, credentials, maxAttempts: 1 });
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 
 beforeAll(async () => {
   standin = await startAwsStandin({ transitionDelayMs: 0, now: () => Date.now() + offset });
@@ -23,13 +21,8 @@ afterAll(async () => {
 });
 
 async function all(region: string, input: GetResourcesCommandInput = {}, pageSize?: number): Promise<{ mappings: ResourceTagMapping[]; pages: number }> {
-  const mappings: ResourceTagMapping[] = [];
-  let pages = 0;
-  for await (const page of paginateGetResources({ client: tagging(region), pageSize }, input)) {
-    pages++;
-    mappings.push(...(page.ResourceTagMappingList ?? []));
-  }
-  return { mappings, pages };
+  const { items, pages } = await collectPages(paginateGetResources({ client: tagging(region), pageSize }, input), (p) => p.ResourceTagMappingList);
+  return { mappings: items, pages };
 }
 
 const model = (name: string, tags?: Array<{ Key: string; Value: string }>): Record<string, unknown> => ({ ModelName: name, ExecutionRoleArn: ROLE, PrimaryContainer: { Image: 'img' }, ...(tags ? { Tags: tags } : {}) });

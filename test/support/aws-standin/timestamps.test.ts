@@ -28,9 +28,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin, Json } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught, credentials, ROLE } from './testing.js';
 
-const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' };
-const ROLE = 'arn:aws:iam::111111111111:role/r';
 const DELAY = 60_000;
 
 // A frozen clock: nothing changes unless the test moves time, so every timestamp below is exact.
@@ -39,7 +38,6 @@ const advance = (ms: number): number => (t += ms);
 let standin: AwsStandin;
 let acct: string;
 const sm = (region: string): SageMakerClient => new SageMakerClient({ endpoint: standin.url, region, credentials, maxAttempts: 1 });
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 
 beforeAll(async () => {
   standin = await startAwsStandin({ transitionDelayMs: DELAY, now: () => t });
