@@ -42,7 +42,7 @@ export interface StoredResource {
   failureReason?: string;
   transitions: Transition[];
   deleted?: boolean;
-  /** Kind-specific extras (e.g. an endpoint's pending config name). */
+  /** Kind-specific extras (e.g. an endpoint's deployed variants and the deployment in progress). */
   extra: Record<string, unknown>;
 }
 
