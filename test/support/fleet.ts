@@ -198,6 +198,8 @@ export function seedFleet(standin: AwsStandin, options: SeedFleetOptions): Fleet
   }
   const summary: FleetSummary = { resources: [], failedFindings: 0, failuresWithoutFinding: [], driftFindings: [] };
   const cells = options.accounts.flatMap((a) => options.regions.map((r) => [a, r] as const));
+  // A fleet in an opt-in Region means its accounts enabled that Region (default Regions stay ENABLED_BY_DEFAULT).
+  for (const [acct, region] of cells) standin.region(acct, region).regionDisabled = false;
   // Weighted mix of "slots"; a named job definition slot also creates the schedule that references it (2 resources).
   const mix: Array<[string, number]> = [
     ['notebook', 25], ['DataQuality', 6], ['ModelQuality', 6], ['ModelBias', 6], ['ModelExplainability', 6], ['embedded-schedule', 5],

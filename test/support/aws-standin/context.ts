@@ -3,7 +3,7 @@ import type { Iam } from './iam.js';
 import type { SqsBackend } from './sqs.js';
 import type { RegionState, StandinState } from './state.js';
 
-export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'sqs';
+export type Service = 'sagemaker' | 'securityhub' | 'sts' | 'organizations' | 'sqs' | 'tagging' | 'account';
 
 export type Json = Record<string, unknown>;
 
@@ -23,6 +23,8 @@ export interface Organization {
   managementAccountId: string;
   organizationId?: string;
   accounts: Array<{ Id: string; Name?: string; Email?: string; Status?: 'ACTIVE' | 'SUSPENDED' | 'PENDING_CLOSURE' }>;
+  /** AWS Account Management in the organization: trusted access (off unless enabled, as in AWS) and its delegated administrator. */
+  accountManagement?: { trustedAccess: boolean; delegatedAdministrator?: string };
 }
 
 export interface StsSession {
@@ -39,6 +41,15 @@ export interface StsSession {
   sourceIdentity?: string;
 }
 
+/** A Security Hub member account's association with its administrator account. */
+export interface SecurityHubMembership {
+  administratorId: string;
+  /** Regions where the association exists (it is made per Region); undefined = every Region. */
+  regions?: ReadonlySet<string>;
+  invitationId: string;
+  invitedAt: string;
+}
+
 /** Shared, mutable pieces the handlers need beyond the caller's own region state. */
 export interface Shared {
   state: StandinState;
@@ -49,6 +60,8 @@ export interface Shared {
   sqs: SqsBackend;
   events: EventBus;
   organization?: Organization;
+  /** Member account id -> its Security Hub administrator. */
+  securityHubMembers: Map<string, SecurityHubMembership>;
   nextSessionSeq: () => number;
 }
 

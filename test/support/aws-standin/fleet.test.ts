@@ -1,3 +1,4 @@
+import { AccountClient, ListRegionsCommand } from '@aws-sdk/client-account';
 import { DescribeNotebookInstanceCommand, DescribeModelCommand, SageMakerClient, paginateListMonitoringSchedules, paginateListNotebookInstances } from '@aws-sdk/client-sagemaker';
 import { SecurityHubClient, paginateGetFindings } from '@aws-sdk/client-securityhub';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -54,6 +55,18 @@ describe('seedFleet', () => {
     let failed = 0;
     for await (const p of paginateGetFindings({ client: sh }, { Filters: { ComplianceStatus: [{ Comparison: 'EQUALS', Value: 'FAILED' }] } })) failed += p.Findings?.length ?? 0;
     expect(failed).toBe(summary.failedFindings + summary.driftFindings.length);
+  });
+
+  it('enables the opt-in Regions it seeds for its accounts, and only those', async () => {
+    const standin = await start();
+    seedFleet(standin, { accounts: ['111111111111'], regions: ['us-east-1', 'ap-east-1'], resourcesTotal: 40, seed: 5 });
+    const client = new SageMakerClient({ endpoint: standin.url, region: 'ap-east-1', credentials, maxAttempts: 1 });
+    let notebooks = 0;
+    for await (const p of paginateListNotebookInstances({ client }, {})) notebooks += p.NotebookInstances?.length ?? 0;
+    expect(notebooks).toBeGreaterThan(0);
+    const regions = (await new AccountClient({ endpoint: standin.url, region: 'us-east-1', credentials, maxAttempts: 1 }).send(new ListRegionsCommand({}))).Regions ?? [];
+    const status = Object.fromEntries(regions.map((r) => [r.RegionName, r.RegionOptStatus]));
+    expect([status['ap-east-1'], status['us-east-1'], status['me-south-1']]).toEqual(['ENABLED', 'ENABLED_BY_DEFAULT', 'DISABLED']);
   });
 });
 

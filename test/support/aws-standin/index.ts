@@ -1,12 +1,14 @@
 /**
  * AWS stand-in: an in-process HTTP server that the real AWS SDK v3 clients talk to (via `endpoint` or
- * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations), awsJson1_0 (SQS), restJson1
- * (Security Hub) and awsQuery (STS), keeps per-account/region state in memory, injects faults deterministically,
- * optionally enforces IAM policies, records CloudTrail-like events and routes them (EventBridge-style) to queues.
+ * AWS_ENDPOINT_URL[_<SERVICE>]). It speaks awsJson1_1 (SageMaker, Organizations, Resource Groups Tagging),
+ * awsJson1_0 (SQS), restJson1 (Security Hub, Account Management) and awsQuery (STS), keeps per-account/region state
+ * in memory, injects faults deterministically, optionally enforces IAM policies, records CloudTrail-like events and
+ * routes them (EventBridge-style) to queues.
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { accountHandlers } from './account.js';
 import type { CallContext, Handler, Json, Organization, Service, Shared, StsSession, TransitionDelays } from './context.js';
 import { pushBounded } from './context.js';
 import { matchesFilter, toRecord } from './cloudtrail.js';
@@ -19,14 +21,19 @@ import { Iam } from './iam.js';
 import type { Caller, RoleDefinition } from './iam.js';
 import { organizationsHandlers } from './organizations.js';
 import { mulberry32 } from './prng.js';
-import { failNotebook, forceStatus, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
-import { makeControlFinding, securityHubHandlers } from './securityhub.js';
+import { SlidingSecondLimiter, peakPerSecond } from './rate.js';
+import type { AccountRateLimit, PeakRate } from './rate.js';
+import { isOptInRegion } from './regions.js';
+import type { RegionOptStatus } from './regions.js';
+import { failNotebook, forceStatus, modifyResource, sagemakerArn, sagemakerHandlers } from './sagemaker.js';
+import { makeControlFinding, securityHubHandlers, setAdministrator } from './securityhub.js';
 import type { ControlFindingInput } from './securityhub.js';
 import { SqsBackend, SqsError, sqsErrorResponse, sqsHandlers, sqsTestApi } from './sqs.js';
 import type { SqsTestApi } from './sqs.js';
 import { StandinState } from './state.js';
 import type { Finding, RegionState, SageMakerKind } from './state.js';
 import { parseQuery, stsErrorXml, stsHandlers, stsResponseXml } from './sts.js';
+import { taggingHandlers } from './tagging.js';
 
 export { AwsError } from './errors.js';
 export type { InjectedError } from './errors.js';
@@ -40,6 +47,8 @@ export type { RoleDefinition } from './iam.js';
 export type { PolicyDocument, PolicyStatement } from './policy-eval.js';
 export type { EventPattern, EventRoute } from './events.js';
 export type { SqsMessageView, SqsTestApi } from './sqs.js';
+export type { AccountRateLimit, PeakRate } from './rate.js';
+export type { RegionOptStatus } from './regions.js';
 
 export interface CallInfo {
   service: Service;
@@ -71,6 +80,8 @@ export interface AwsStandinOptions {
   latencyMs?: number | ((call: CallInfo) => number);
   /** Fraction of calls answered with the service's throttling error. A number applies to SageMaker only. */
   throttleRate?: number | Partial<Record<Service, number>>;
+  /** SageMaker calls beyond this budget per account+Region in a sliding second answer ThrottlingException. */
+  accountRateLimit?: AccountRateLimit;
   /** Seed of the PRNG that picks throttled calls (default 1). */
   seed?: number;
   /** Whether Security Hub is enabled in account/regions not configured otherwise (default true). */
@@ -105,6 +116,8 @@ export interface AwsStandin {
   /** Mutable at runtime. */
   latencyMs: number | ((call: CallInfo) => number);
   throttleRate: number | Partial<Record<Service, number>>;
+  /** Mutable at runtime; undefined = no budget. */
+  accountRateLimit: AccountRateLimit | undefined;
   readonly delays: TransitionDelays;
   /** Set every transition delay at once. */
   setTransitionDelay(ms: number): void;
@@ -113,6 +126,8 @@ export interface AwsStandin {
   /** Calls, optionally of one operation and/or matching a filter. */
   callCount(operation?: string, filter?: Partial<CallInfo>): number;
   throttledCount(): number;
+  /** The account+Region with the most recorded calls (matching `filter`) in any one-second window. */
+  peakCallsPerSecond(filter?: Partial<CallInfo> & { throttled?: boolean }): PeakRate | undefined;
   /** "<account>/<region>" -> call count. */
   callsByAccountRegion(): Record<string, number>;
   resetCounters(): void;
@@ -127,10 +142,32 @@ export interface AwsStandin {
   importFindings(findings: Finding[]): void;
   /** Build (makeControlFinding) and store one finding. */
   addControlFinding(input: ControlFindingInput): Finding;
-  failNotebook(accountId: string, region: string, name: string, reason?: string): void;
+  /** Notebook `Failed` with FailureReason `reason`: now, or when its transition in progress completes. */
+  failNotebook(accountId: string, region: string, name: string, reason?: string, options?: { atNextTransition?: boolean }): void;
   forceStatus(accountId: string, region: string, kind: SageMakerKind, name: string, status: string, failureReason?: string): void;
+  /**
+   * Resource count quota for one kind in one account/Region (undefined removes it): Create* beyond it answers
+   * ResourceLimitExceeded. Not for app-image-config, whose Create documents no such error.
+   */
+  setQuota(accountId: string, region: string, kind: SageMakerKind, limit: number | undefined): void;
+  /**
+   * Change stored fields of one resource behind any cache's back (wire names as its Create call takes them; `undefined`
+   * removes a field). LastModifiedTime advances; kinds without one change without any visible timestamp.
+   */
+  modify(accountId: string, region: string, kind: SageMakerKind, name: string, patch: Json): void;
   arn(kind: SageMakerKind, accountId: string, region: string, name: string): string;
   setOrganization(org: Organization | undefined): void;
+  /**
+   * Make `administratorId` the Security Hub administrator of exactly `memberIds` (in `regions`, default every Region):
+   * GetFindings in the administrator then also returns its members' findings, a member sees only its own, and
+   * GetAdministratorAccount names the administrator. An empty list ends its memberships.
+   */
+  setSecurityHubAdministrator(administratorId: string, memberIds: string[], regions?: string[]): void;
+  /**
+   * An account's opt-in status of a Region (account:ListRegions; regional calls succeed only when ENABLED or
+   * ENABLED_BY_DEFAULT). Default Regions stay ENABLED_BY_DEFAULT and opt-in Regions cannot be, as in AWS.
+   */
+  setRegionOptStatus(accountId: string, region: string, status: RegionOptStatus): void;
   denyAssumeRole(roleArn: string): void;
   /** Register a role: its trust policy (checked by AssumeRole), identity policy (enforcing mode) and max session duration. */
   setRole(roleArn: string, role: RoleDefinition): void;
@@ -156,7 +193,18 @@ const HANDLERS: Record<SyncService, Record<string, Handler>> = {
   securityhub: securityHubHandlers,
   sts: stsHandlers,
   organizations: organizationsHandlers,
+  tagging: taggingHandlers,
+  account: accountHandlers,
 };
+
+const SYNC_SERVICES = Object.keys(HANDLERS) as SyncService[];
+const SERVICES: Service[] = [...SYNC_SERVICES, 'sqs'];
+/** IAM action prefix, where it differs from the signing name. */
+const IAM_PREFIX: Partial<Record<Service, string>> = { tagging: 'tag' };
+/** Not bound to the Region the call is signed for, so a Region the account has not enabled does not matter. */
+const GLOBAL_SERVICES = new Set<Service>(['organizations', 'account']);
+/** awsJson services whose error bodies spell the message member `Message`. */
+const CAPITALIZED_MESSAGE = new Set<Service | undefined>(['organizations', 'tagging']);
 
 const SECURITY_HUB_ROUTES: Array<[string, RegExp, string]> = [
   ['POST', /^\/findings\/?$/, 'GetFindings'],
@@ -164,7 +212,14 @@ const SECURITY_HUB_ROUTES: Array<[string, RegExp, string]> = [
   ['GET', /^\/accounts\/?$/, 'DescribeHub'],
   ['POST', /^\/accounts\/?$/, 'EnableSecurityHub'],
   ['DELETE', /^\/accounts\/?$/, 'DisableSecurityHub'],
+  ['GET', /^\/administrator\/?$/, 'GetAdministratorAccount'],
 ];
+
+/** restJson1 routes (method, path, operation) by service. */
+const REST_ROUTES: Partial<Record<Service, Array<[string, RegExp, string]>>> = {
+  securityhub: SECURITY_HUB_ROUTES,
+  account: [['POST', /^\/listRegions\/?$/, 'ListRegions']],
+};
 
 const SCOPE_RE = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/;
 
@@ -182,6 +237,14 @@ function makeDelays(base: number, overrides: Partial<TransitionDelays> = {}): Tr
   };
 }
 
+/**
+ * A call in a Region the account has not enabled. SageMaker answers it with HTTP 400; Security Hub's status is not
+ * confirmed, 403 is kept for it.
+ */
+function regionNotEnabled(service: Service): AwsError {
+  return new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', service === 'securityhub' ? 403 : 400);
+}
+
 function throttleError(service: Service): AwsError {
   switch (service) {
     case 'securityhub':
@@ -192,6 +255,10 @@ function throttleError(service: Service): AwsError {
       return new SqsError('RequestThrottled', 'RequestThrottled', 'Rate exceeded', 403);
     case 'organizations':
       return new AwsError('TooManyRequestsException', 'AWS Organizations can\'t complete your request because another request is already in progress. Try again later.', 400);
+    case 'tagging':
+      return new AwsError('ThrottledException', 'Rate exceeded', 400);
+    case 'account':
+      return new AwsError('TooManyRequestsException', 'Rate exceeded', 429);
     default:
       return new AwsError('ThrottlingException', 'Rate exceeded', 400);
   }
@@ -221,9 +288,11 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     sqs,
     events: new EventBus(deliver, now),
     organization: options.organization,
+    securityHubMembers: new Map(),
     nextSessionSeq: () => ++sessionSeq,
   };
   const random = mulberry32(options.seed ?? 1);
+  const limiter = new SlidingSecondLimiter();
   let calls: CallRecord[] = [];
   const trail: CloudTrailRecord[] = [];
   let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match'] }> = [];
@@ -247,6 +316,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     region: (accountId, region) => state.get(accountId, region),
     latencyMs: options.latencyMs ?? 0,
     throttleRate: options.throttleRate ?? 0,
+    accountRateLimit: options.accountRateLimit,
     delays: shared.delays,
     setTransitionDelay(ms) {
       Object.assign(shared.delays, makeDelays(ms));
@@ -255,15 +325,12 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       return calls;
     },
     callCount(operation, filter = {}) {
-      return calls.filter(
-        (c) =>
-          (!operation || c.operation === operation) &&
-          (!filter.accountId || c.accountId === filter.accountId) &&
-          (!filter.region || c.region === filter.region) &&
-          (!filter.service || c.service === filter.service),
-      ).length;
+      return calls.filter((c) => (!operation || c.operation === operation) && matches(c, filter)).length;
     },
     throttledCount: () => calls.filter((c) => c.throttled).length,
+    peakCallsPerSecond(filter = {}) {
+      return peakPerSecond(calls.filter((c) => matches(c, filter)));
+    },
     callsByAccountRegion() {
       const out: Record<string, number> = {};
       for (const c of calls) out[`${c.accountId}/${c.region}`] = (out[`${c.accountId}/${c.region}`] ?? 0) + 1;
@@ -318,15 +385,33 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       standin.addFindings([f]);
       return f;
     },
-    failNotebook(accountId, region, name, reason = 'Injected failure') {
-      failNotebook(state.get(accountId, region), name, reason, now());
+    failNotebook(accountId, region, name, reason = 'Injected failure', opts = {}) {
+      failNotebook(state.get(accountId, region), name, reason, now(), opts.atNextTransition);
     },
     forceStatus(accountId, region, kind, name, status, failureReason) {
       forceStatus(state.get(accountId, region), kind, name, status, now(), failureReason);
     },
+    setQuota(accountId, region, kind, limit) {
+      if (kind === 'app-image-config') throw new Error('stand-in: CreateAppImageConfig documents no ResourceLimitExceeded');
+      const quotas = state.get(accountId, region).quotas;
+      if (limit === undefined) quotas.delete(kind);
+      else quotas.set(kind, limit);
+    },
+    modify(accountId, region, kind, name, patch) {
+      modifyResource(state.get(accountId, region), kind, name, patch, now());
+    },
     arn: sagemakerArn,
     setOrganization(org) {
       shared.organization = org;
+    },
+    setSecurityHubAdministrator(administratorId, memberIds, regions) {
+      setAdministrator(shared, administratorId, memberIds, regions, now());
+    },
+    setRegionOptStatus(accountId, region, status) {
+      if (isOptInRegion(region) === (status === 'ENABLED_BY_DEFAULT')) {
+        throw new Error(`stand-in: ${region} is ${isOptInRegion(region) ? 'an opt-in' : 'a default'} Region and cannot be ${status}`);
+      }
+      state.get(accountId, region).optStatus = status;
     },
     denyAssumeRole(roleArn) {
       shared.unassumableRoles.add(roleArn);
@@ -380,8 +465,12 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       }
       if (protocol === 'query') return { status: e.status, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsErrorXml(e, requestId) };
       const headers = { 'x-amzn-errortype': e.code, 'x-amzn-requestid': requestId };
-      if (protocol === 'rest') return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ Code: e.code, Message: e.message }) };
-      const msgKey = service === 'organizations' ? 'Message' : 'message';
+      if (protocol === 'rest') {
+        // Account Management's error shapes carry `message`; Security Hub's carry `Code` and `Message`.
+        const errorBody = service === 'account' ? { message: e.message } : { Code: e.code, Message: e.message };
+        return { status: e.status, headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify(errorBody) };
+      }
+      const msgKey = CAPITALIZED_MESSAGE.has(service) ? 'Message' : 'message';
       return { status: e.status, headers: { ...headers, 'content-type': 'application/x-amz-json-1.1' }, body: JSON.stringify({ __type: e.code, [msgKey]: e.message }) };
     };
 
@@ -392,7 +481,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       return respondError(undefined, e);
     }
     const [, accessKeyId, region, signingService] = scope as unknown as [string, string, string, string];
-    const service = (['sagemaker', 'securityhub', 'sts', 'organizations', 'sqs'] as const).find((s) => s === signingService);
+    const service = SERVICES.find((s) => s === signingService);
     if (!service) return respondError(undefined, new AwsError('UnknownOperationException', `The stand-in does not implement service ${signingService}`, 400));
 
     // Resolve the operation and parse the input.
@@ -405,7 +494,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       } else if (protocol === 'query') {
         ({ operation, input } = parseQuery(body));
       } else {
-        operation = SECURITY_HUB_ROUTES.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
+        operation = REST_ROUTES[service]?.find(([m, re]) => m === req.method && re.test(url.pathname))?.[2];
         input = body ? (JSON.parse(body) as Json) : {};
       }
     } catch {
@@ -447,14 +536,19 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       record.throttled = true;
       return fail(throttleError(service));
     }
-    if (regionState.regionDisabled && service !== 'organizations' && !(service === 'sts' && operation === 'AssumeRole')) {
-      return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : new AwsError('UnrecognizedClientException', 'The security token included in the request is invalid', 403));
+    const budget = standin.accountRateLimit;
+    if (service === 'sagemaker' && budget && !limiter.admit(`${accountId}/${region}`, record.at, budget.perSecond + (budget.burst ?? 0))) {
+      record.throttled = true;
+      return fail(throttleError(service));
+    }
+    if (regionState.regionDisabled && !GLOBAL_SERVICES.has(service) && !(service === 'sts' && operation === 'AssumeRole')) {
+      return fail(service === 'sts' ? new AwsError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403) : regionNotEnabled(service));
     }
     const callerArn = caller.arn;
     if (service !== 'sts' && service !== 'sqs' && (regionState.accessDenied || regionState.deniedOperations.has(operation))) {
-      const prefix = service === 'organizations' ? 'organizations' : service;
+      const prefix = IAM_PREFIX[service] ?? service;
       const message = `User: ${callerArn} is not authorized to perform: ${prefix}:${operation} on resource: arn:aws:${prefix}:${region}:${accountId}:* because no identity-based policy allows the ${prefix}:${operation} action`;
-      return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' ? 403 : 400));
+      return fail(new AwsError('AccessDeniedException', message, service === 'securityhub' || service === 'account' ? 403 : 400));
     }
     const denied = shared.iam.authorize({ service, operation, accountId, region, input, caller, state: regionState, now: now() });
     if (denied) return fail(denied);
@@ -517,7 +611,12 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
   return standin;
 }
 
+/** Every given field of `filter` equals the call's. */
+function matches(call: CallRecord, filter: Partial<CallInfo> & { throttled?: boolean }): boolean {
+  return (Object.keys(filter) as Array<keyof typeof filter>).every((k) => filter[k] === undefined || call[k] === filter[k]);
+}
+
 function serviceOfOperation(operation: string): SyncService {
-  for (const s of ['sagemaker', 'securityhub', 'sts', 'organizations'] as const) if (HANDLERS[s][operation]) return s;
+  for (const s of SYNC_SERVICES) if (HANDLERS[s][operation]) return s;
   throw new Error(`stand-in: unknown operation ${operation}`);
 }

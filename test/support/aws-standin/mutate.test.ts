@@ -27,11 +27,11 @@ import { BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient } fro
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AwsStandin } from './index.js';
 import { startAwsStandin } from './index.js';
+import { caught } from './testing.js';
 
 const credentials = { accessKeyId: 'AKIAIOSFODNN7EXAMPLE', secretAccessKey: 'x' };
 let standin: AwsStandin;
 const sm = (maxAttempts = 1): SageMakerClient => new SageMakerClient({ endpoint: standin.url, region: 'us-east-1', credentials, maxAttempts });
-const caught = (p: Promise<unknown>): Promise<unknown> => p.then(() => undefined, (e: unknown) => e);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 // Transitions are computed from the stand-in's clock: a long delay plus `advance()` makes intermediate states
@@ -234,7 +234,7 @@ describe('fault injection and counters', () => {
     const denied = await caught(at('eu-north-1').send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'x' })));
     expect(denied).toMatchObject({ name: 'AccessDeniedException' });
     const disabled = await caught(at('me-central-1').send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'x' })));
-    expect(disabled).toMatchObject({ name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid', $metadata: { httpStatusCode: 403 } });
+    expect(disabled).toMatchObject({ name: 'UnrecognizedClientException', message: 'The security token included in the request is invalid', $metadata: { httpStatusCode: 400 } });
     expect(standin.callsByAccountRegion()[`${standin.defaultAccountId}/me-central-1`]).toBeGreaterThan(0);
   });
 });

@@ -1,7 +1,6 @@
 import type { CallContext, Handler, Json } from './context.js';
 import { arr, clone, epoch, num, obj, str } from './context.js';
-import type { AwsError } from './errors.js';
-import { resourceInUse, resourceNotFound, validation } from './errors.js';
+import { AwsError, resourceInUse, resourceNotFound, validation } from './errors.js';
 import { paginate } from './pagination.js';
 import type { RegionState, SageMakerKind, StoredResource, Tag } from './state.js';
 
@@ -23,6 +22,8 @@ function settle(table: Map<string, StoredResource>, key: string, r: StoredResour
   while (r.transitions.length > 0 && r.transitions[0]!.at <= now) {
     const t = r.transitions.shift()!;
     t.apply(r);
+    // A status change shows in Describe, so it counts as a modification (timestamped when it happened).
+    touch(r, t.at);
   }
   if (r.deleted) {
     table.delete(key);
@@ -82,20 +83,55 @@ function mergeTags(state: RegionState, arn: string, tags: Tag[]): Tag[] {
   return current;
 }
 
+/**
+ * Advance LastModifiedTime. Strictly later than before, so two changes within one millisecond still differ to a cache
+ * keyed on it.
+ */
+export function touch(r: StoredResource, at: number): void {
+  r.modifiedAt = Math.max(at, r.modifiedAt + 1);
+}
+
+/** Create* of a kind whose per-account/Region quota is reached answers ResourceLimitExceeded. */
+function checkQuota(ctx: CallContext, kind: SageMakerKind): void {
+  const limit = ctx.state.quotas.get(kind);
+  if (limit === undefined) return;
+  const used = listResources(ctx.state, kind, ctx.now).length;
+  if (used < limit) return;
+  const { name, unit } = quotaName(kind);
+  throw new AwsError(
+    'ResourceLimitExceeded',
+    `The account-level service limit '${name}' is ${limit} ${unit}, with current utilization of ${used} ${unit} and a request delta of 1 ${unit}. Please contact AWS support to request an increase for this limit.`,
+    400,
+  );
+}
+
+/** Service Quotas name and unit in the message; only the notebook one is taken from a real answer. */
+function quotaName(kind: SageMakerKind): { name: string; unit: string } {
+  if (kind === 'notebook-instance') return { name: 'Total number of notebook instances', unit: 'NotebookInstances' };
+  const words = kind.split('-');
+  return { name: `Number of ${words.join(' ')}s`, unit: `${words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join('')}s` };
+}
+
 function insert(ctx: CallContext, kind: SageMakerKind, name: string, input: Json, status?: string): StoredResource {
+  checkQuota(ctx, kind);
   const { Tags, ...rest } = input;
+  const key = keyOf(kind, name);
+  // A re-created name always gets a later CreationTime than the one deleted, even within one millisecond.
+  const previous = ctx.state.lastCreatedAt.get(`${kind}/${key}`);
+  const createdAt = previous === undefined ? ctx.now : Math.max(ctx.now, previous + 1);
+  ctx.state.lastCreatedAt.set(`${kind}/${key}`, createdAt);
   const r: StoredResource = {
     kind,
     name,
     arn: sagemakerArn(kind, ctx.accountId, ctx.region, name),
     input: clone(rest),
-    createdAt: ctx.now,
-    modifiedAt: ctx.now,
+    createdAt,
+    modifiedAt: createdAt,
     status,
     transitions: [],
     extra: {},
   };
-  ctx.state.table(kind).set(keyOf(kind, name), r);
+  ctx.state.table(kind).set(key, r);
   setTags(ctx.state, r.arn, Tags);
   return r;
 }
@@ -109,6 +145,18 @@ function removeNow(ctx: CallContext, r: StoredResource): void {
 function later(ctx: CallContext, r: StoredResource, delay: number, apply: (r: StoredResource) => void): void {
   const base = r.transitions.length > 0 ? r.transitions[r.transitions.length - 1]!.at : ctx.now;
   r.transitions.push({ at: Math.max(base, ctx.now + delay), apply });
+}
+
+function setStatus(r: StoredResource, status: string, now: number): void {
+  r.status = status;
+  r.transitions = [];
+  touch(r, now);
+}
+
+/** Copy the given Update* input fields that are present onto the stored input, and mark the resource modified. */
+function applyUpdate(r: StoredResource, input: Json, fields: string[], now: number): void {
+  for (const f of fields) if (input[f] !== undefined) r.input[f] = clone(input[f]);
+  touch(r, now);
 }
 
 /* ------------------------------------------------------------------ list machinery */
@@ -138,9 +186,10 @@ function listHandler(spec: ListSpec): Handler {
     if (after !== undefined) items = items.filter((r) => epoch(r.createdAt) > after);
     const before = num(input.CreationTimeBefore);
     if (before !== undefined) items = items.filter((r) => epoch(r.createdAt) < before);
-    const mAfter = num(input.LastModifiedTimeAfter);
+    // ListAppImageConfigs calls these ModifiedTimeAfter/Before.
+    const mAfter = num(input.LastModifiedTimeAfter ?? input.ModifiedTimeAfter);
     if (mAfter !== undefined) items = items.filter((r) => epoch(r.modifiedAt) > mAfter);
-    const mBefore = num(input.LastModifiedTimeBefore);
+    const mBefore = num(input.LastModifiedTimeBefore ?? input.ModifiedTimeBefore);
     if (mBefore !== undefined) items = items.filter((r) => epoch(r.modifiedAt) < mBefore);
     const statusEquals = str(input.StatusEquals);
     if (statusEquals && spec.statusOf) items = items.filter((r) => spec.statusOf!(r) === statusEquals);
@@ -279,7 +328,7 @@ const notebookHandlers: Record<string, Handler> = {
     const r = notebookOrThrow(ctx, input);
     if (r.status !== 'InService') throw transitionError(r, ['InService'], 'Stopping');
     r.status = 'Stopping';
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     later(ctx, r, ctx.shared.delays.notebookStopping, (x) => (x.status = 'Stopped'));
     return {};
   },
@@ -288,7 +337,7 @@ const notebookHandlers: Record<string, Handler> = {
     if (r.status !== 'Stopped' && r.status !== 'Failed') throw transitionError(r, ['Stopped', 'Failed'], 'Pending');
     r.status = 'Pending';
     r.failureReason = undefined;
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     later(ctx, r, ctx.shared.delays.notebookPending, (x) => (x.status = 'InService'));
     return {};
   },
@@ -296,15 +345,14 @@ const notebookHandlers: Record<string, Handler> = {
     const r = notebookOrThrow(ctx, input);
     if (r.status !== 'Stopped' && r.status !== 'Failed') throw transitionError(r, ['Stopped', 'Failed'], 'Updating');
     const i = r.input;
-    const copy = ['InstanceType', 'RoleArn', 'LifecycleConfigName', 'VolumeSizeInGB', 'DefaultCodeRepository', 'AdditionalCodeRepositories', 'AcceleratorTypes', 'RootAccess', 'InstanceMetadataServiceConfiguration', 'IpAddressType', 'PlatformIdentifier'];
-    for (const f of copy) if (input[f] !== undefined) i[f] = clone(input[f]);
     if (input.DisassociateLifecycleConfig) delete i.LifecycleConfigName;
     if (input.DisassociateAcceleratorTypes) delete i.AcceleratorTypes;
     if (input.DisassociateDefaultCodeRepository) delete i.DefaultCodeRepository;
     if (input.DisassociateAdditionalCodeRepositories) delete i.AdditionalCodeRepositories;
+    const fields = ['InstanceType', 'RoleArn', 'LifecycleConfigName', 'VolumeSizeInGB', 'DefaultCodeRepository', 'AdditionalCodeRepositories', 'AcceleratorTypes', 'RootAccess', 'InstanceMetadataServiceConfiguration', 'IpAddressType', 'PlatformIdentifier'];
+    applyUpdate(r, input, fields, ctx.now);
     r.status = 'Updating';
     r.failureReason = undefined;
-    r.modifiedAt = ctx.now;
     later(ctx, r, ctx.shared.delays.notebookUpdating, (x) => (x.status = 'Stopped'));
     return {};
   },
@@ -312,7 +360,7 @@ const notebookHandlers: Record<string, Handler> = {
     const r = notebookOrThrow(ctx, input);
     if (r.status !== 'Stopped' && r.status !== 'Failed') throw transitionError(r, ['Stopped', 'Failed'], 'Deleting');
     r.status = 'Deleting';
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     const tags = ctx.state.tags;
     later(ctx, r, ctx.shared.delays.notebookDeleting, (x) => {
       x.deleted = true;
@@ -451,7 +499,7 @@ const scheduleHandlers: Record<string, Handler> = {
     r.input.MonitoringScheduleConfig = clone(input.MonitoringScheduleConfig);
     r.status = 'Pending';
     r.failureReason = undefined;
-    r.modifiedAt = ctx.now;
+    touch(r, ctx.now);
     r.transitions = [];
     later(ctx, r, ctx.shared.delays.schedulePending, (x) => (x.status = 'Scheduled'));
     return { MonitoringScheduleArn: r.arn };
@@ -473,6 +521,15 @@ const scheduleHandlers: Record<string, Handler> = {
   },
   DeleteMonitoringSchedule(ctx, input) {
     removeNow(ctx, scheduleOrThrow(ctx, input));
+    return {};
+  },
+  // The API documents only ResourceNotFound for these two, so no status is refused.
+  StartMonitoringSchedule(ctx, input) {
+    setStatus(scheduleOrThrow(ctx, input), 'Scheduled', ctx.now);
+    return {};
+  },
+  StopMonitoringSchedule(ctx, input) {
+    setStatus(scheduleOrThrow(ctx, input), 'Stopped', ctx.now);
     return {};
   },
   ListMonitoringSchedules: listHandler({
@@ -567,17 +624,13 @@ const modelHandlers: Record<string, Handler> = {
     return { EndpointConfigArn: r.arn };
   },
   DescribeEndpointConfig(ctx, input) {
-    const name = str(input.EndpointConfigName) ?? '';
-    const r = getResource(ctx.state, 'endpoint-config', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, name)}".`);
+    const r = endpointConfigOrThrow(ctx, str(input.EndpointConfigName) ?? '');
     const { EndpointConfigName: _n, ...rest } = clone(r.input);
     return { EndpointConfigName: r.name, EndpointConfigArn: r.arn, ...rest, CreationTime: epoch(r.createdAt) };
   },
+  // Allowed while an endpoint uses it: the API documents no error, only that visibility may be lost.
   DeleteEndpointConfig(ctx, input) {
-    const name = str(input.EndpointConfigName) ?? '';
-    const r = getResource(ctx.state, 'endpoint-config', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, name)}".`);
-    removeNow(ctx, r);
+    removeNow(ctx, endpointConfigOrThrow(ctx, str(input.EndpointConfigName) ?? ''));
     return {};
   },
   ListEndpointConfigs: listHandler({
@@ -593,61 +646,72 @@ const modelHandlers: Record<string, Handler> = {
     const name = requireName(input, 'EndpointName');
     const configName = str(input.EndpointConfigName) ?? '';
     if (getResource(ctx.state, 'endpoint', name, ctx.now)) throw validation(`Cannot create already existing endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
-    if (!getResource(ctx.state, 'endpoint-config', configName, ctx.now)) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, configName)}".`);
+    const config = endpointConfigOrThrow(ctx, configName);
     const r = insert(ctx, 'endpoint', name, input, 'Creating');
-    later(ctx, r, ctx.shared.delays.endpointCreating, (x) => (x.status = 'InService'));
+    deploy(ctx, r, config, ctx.shared.delays.endpointCreating);
     return { EndpointArn: r.arn };
   },
   UpdateEndpoint(ctx, input) {
-    const name = str(input.EndpointName) ?? '';
-    const r = getResource(ctx.state, 'endpoint', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
-    const configName = str(input.EndpointConfigName) ?? '';
-    if (!getResource(ctx.state, 'endpoint-config', configName, ctx.now)) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, configName)}".`);
+    const r = endpointOrThrow(ctx, input);
+    const config = endpointConfigOrThrow(ctx, str(input.EndpointConfigName) ?? '');
     if (r.status !== 'InService' && r.status !== 'Failed') throw validation(`Cannot update in-progress endpoint "${r.arn}".`);
     r.status = 'Updating';
-    r.modifiedAt = ctx.now;
-    r.extra.pendingConfig = configName;
-    later(ctx, r, ctx.shared.delays.endpointUpdating, (x) => {
-      x.status = 'InService';
-      x.input.EndpointConfigName = x.extra.pendingConfig;
-      delete x.extra.pendingConfig;
-    });
+    r.failureReason = undefined;
+    touch(r, ctx.now);
+    deploy(ctx, r, config, ctx.shared.delays.endpointUpdating);
     return { EndpointArn: r.arn };
   },
   DescribeEndpoint(ctx, input) {
-    const name = str(input.EndpointName) ?? '';
-    const r = getResource(ctx.state, 'endpoint', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
-    const config = getResource(ctx.state, 'endpoint-config', str(r.input.EndpointConfigName) ?? '', ctx.now);
-    const variants = arr(config?.input.ProductionVariants).map((v) => {
-      const variant = obj(v) ?? {};
-      return {
-        VariantName: variant.VariantName,
-        CurrentWeight: variant.InitialVariantWeight ?? 1,
-        DesiredWeight: variant.InitialVariantWeight ?? 1,
-        CurrentInstanceCount: variant.InitialInstanceCount,
-        DesiredInstanceCount: variant.InitialInstanceCount,
-        CurrentServerlessConfig: variant.ServerlessConfig,
-        DesiredServerlessConfig: variant.ServerlessConfig,
-      };
-    });
-    return {
+    const r = endpointOrThrow(ctx, input);
+    const deployed = r.extra.deployed as DeployedVariant[] | undefined;
+    const pending = r.extra.pending as PendingDeployment | undefined;
+    const out: Json = {
       EndpointName: r.name,
       EndpointArn: r.arn,
+      // The old configuration until an update completes; the new one is in PendingDeploymentSummary meanwhile.
       EndpointConfigName: r.input.EndpointConfigName,
-      ProductionVariants: variants,
+      ProductionVariants: deployed?.map((v) => ({
+        VariantName: v.name,
+        CurrentWeight: v.weight,
+        DesiredWeight: v.weight,
+        CurrentInstanceCount: v.instanceCount,
+        DesiredInstanceCount: v.instanceCount,
+        CurrentServerlessConfig: v.serverless,
+        DesiredServerlessConfig: v.serverless,
+      })),
       EndpointStatus: r.status,
       CreationTime: epoch(r.createdAt),
       LastModifiedTime: epoch(r.modifiedAt),
     };
+    if (r.status === 'Failed' && r.failureReason) out.FailureReason = r.failureReason;
+    // Only returned while the endpoint is creating or updating with a new endpoint configuration.
+    if (pending && (r.status === 'Creating' || r.status === 'Updating')) {
+      out.PendingDeploymentSummary = {
+        EndpointConfigName: pending.config,
+        StartTime: epoch(pending.startedAt),
+        ProductionVariants: pending.variants.map((v) => {
+          const current = deployed?.find((d) => d.name === v.name);
+          return {
+            VariantName: v.name,
+            CurrentWeight: current?.weight,
+            DesiredWeight: v.weight,
+            CurrentInstanceCount: current?.instanceCount,
+            DesiredInstanceCount: v.instanceCount,
+            InstanceType: v.instanceType,
+            CurrentServerlessConfig: current?.serverless,
+            DesiredServerlessConfig: v.serverless,
+            VariantStatus: [{ Status: r.status, StartTime: epoch(pending.startedAt) }],
+          };
+        }),
+      };
+    }
+    return out;
   },
   DeleteEndpoint(ctx, input) {
-    const name = str(input.EndpointName) ?? '';
-    const r = getResource(ctx.state, 'endpoint', name, ctx.now);
-    if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
+    const r = endpointOrThrow(ctx, input);
     r.status = 'Deleting';
     r.transitions = [];
+    touch(r, ctx.now);
     const tags = ctx.state.tags;
     later(ctx, r, ctx.shared.delays.endpointDeleting, (x) => {
       x.deleted = true;
@@ -666,6 +730,50 @@ const modelHandlers: Record<string, Handler> = {
     summary: (r) => ({ EndpointName: r.name, EndpointArn: r.arn, CreationTime: epoch(r.createdAt), LastModifiedTime: epoch(r.modifiedAt), EndpointStatus: r.status }),
   }),
 };
+
+/** A production variant as deployed on an endpoint (kept by the endpoint: deleting its config later loses nothing). */
+interface DeployedVariant {
+  name: unknown;
+  weight: unknown;
+  instanceCount: unknown;
+  instanceType: unknown;
+  serverless: unknown;
+}
+
+interface PendingDeployment {
+  config: string;
+  variants: DeployedVariant[];
+  startedAt: number;
+}
+
+function endpointOrThrow(ctx: CallContext, input: Json): StoredResource {
+  const name = str(input.EndpointName) ?? '';
+  const r = getResource(ctx.state, 'endpoint', name, ctx.now);
+  if (!r) throw validation(`Could not find endpoint "${sagemakerArn('endpoint', ctx.accountId, ctx.region, name)}".`);
+  return r;
+}
+
+function endpointConfigOrThrow(ctx: CallContext, name: string): StoredResource {
+  const r = getResource(ctx.state, 'endpoint-config', name, ctx.now);
+  if (!r) throw validation(`Could not find endpoint configuration "${sagemakerArn('endpoint-config', ctx.accountId, ctx.region, name)}".`);
+  return r;
+}
+
+/** Start deploying `config` on the endpoint; when done the endpoint is InService on it. */
+function deploy(ctx: CallContext, r: StoredResource, config: StoredResource, delay: number): void {
+  const variants = arr(config.input.ProductionVariants).map((v): DeployedVariant => {
+    const variant = obj(v) ?? {};
+    return { name: variant.VariantName, weight: variant.InitialVariantWeight ?? 1, instanceCount: variant.InitialInstanceCount, instanceType: variant.InstanceType, serverless: variant.ServerlessConfig };
+  });
+  const pending: PendingDeployment = { config: config.name, variants, startedAt: ctx.now };
+  r.extra.pending = pending;
+  later(ctx, r, delay, (x) => {
+    x.status = 'InService';
+    x.input.EndpointConfigName = pending.config;
+    x.extra.deployed = pending.variants;
+    delete x.extra.pending;
+  });
+}
 
 /* ------------------------------------------------------------------ feature groups, inference experiments, app image configs, images */
 
@@ -712,9 +820,22 @@ const otherHandlers: Record<string, Handler> = {
       RoleArn: i.RoleArn,
       FeatureGroupStatus: r.status,
       OfflineStoreStatus: offline ? { Status: 'Active' } : undefined,
+      LastUpdateStatus: r.extra.lastUpdateStatus,
       Description: i.Description,
       NextToken: '',
     };
+  },
+  UpdateFeatureGroup(ctx, input) {
+    const r = findFeatureGroup(ctx, input);
+    const additions = arr(input.FeatureAdditions);
+    if (additions.length > 0) r.input.FeatureDefinitions = [...arr(r.input.FeatureDefinitions), ...clone(additions)];
+    const online = obj(input.OnlineStoreConfig);
+    if (online) r.input.OnlineStoreConfig = { ...(obj(r.input.OnlineStoreConfig) ?? {}), ...clone(online) };
+    const throughput = obj(input.ThroughputConfig);
+    if (throughput) r.input.ThroughputConfig = { ...(obj(r.input.ThroughputConfig) ?? {}), ...clone(throughput) };
+    r.extra.lastUpdateStatus = { Status: 'Successful' };
+    touch(r, ctx.now);
+    return { FeatureGroupArn: r.arn };
   },
   DeleteFeatureGroup(ctx, input) {
     removeNow(ctx, findFeatureGroup(ctx, input));
@@ -729,7 +850,8 @@ const otherHandlers: Record<string, Handler> = {
     sortKeys: { Name: byName, CreationTime: byCreation, FeatureGroupStatus: byStatus, OfflineStoreStatus: byStatus },
     filter: (r, input) => {
       const s = str(input.FeatureGroupStatusEquals);
-      return !s || r.status === s;
+      const offline = str(input.OfflineStoreStatusEquals);
+      return (!s || r.status === s) && (!offline || (r.input.OfflineStoreConfig !== undefined && offline === 'Active'));
     },
     summary: (r) => ({
       FeatureGroupName: r.name,
@@ -766,6 +888,14 @@ const otherHandlers: Record<string, Handler> = {
       ShadowModeConfig: i.ShadowModeConfig,
       KmsKey: i.KmsKey,
     };
+  },
+  UpdateInferenceExperiment(ctx, input) {
+    const r = findExperiment(ctx, input);
+    if (r.status !== 'Created' && r.status !== 'Running') {
+      throw new AwsError('ConflictException', `The inference experiment ${r.name} is in status ${r.status}; it can be updated only in status Created or Running.`, 400);
+    }
+    applyUpdate(r, input, ['Schedule', 'Description', 'ModelVariants', 'DataStorageConfig', 'ShadowModeConfig'], ctx.now);
+    return { InferenceExperimentArn: r.arn };
   },
   DeleteInferenceExperiment(ctx, input) {
     const r = findExperiment(ctx, input);
@@ -805,6 +935,11 @@ const otherHandlers: Record<string, Handler> = {
     const r = findAppImageConfig(ctx, input);
     return appImageConfigDetails(r);
   },
+  UpdateAppImageConfig(ctx, input) {
+    const r = findAppImageConfig(ctx, input);
+    applyUpdate(r, input, ['KernelGatewayImageConfig', 'JupyterLabAppImageConfig', 'CodeEditorAppImageConfig'], ctx.now);
+    return { AppImageConfigArn: r.arn };
+  },
   DeleteAppImageConfig(ctx, input) {
     removeNow(ctx, findAppImageConfig(ctx, input));
     return {};
@@ -828,6 +963,12 @@ const otherHandlers: Record<string, Handler> = {
   DescribeImage(ctx, input) {
     const r = findImage(ctx, input);
     return { ...imageSummary(r), RoleArn: r.input.RoleArn };
+  },
+  UpdateImage(ctx, input) {
+    const r = findImage(ctx, input);
+    for (const p of arr(input.DeleteProperties)) delete r.input[String(p)];
+    applyUpdate(r, input, ['Description', 'DisplayName', 'RoleArn'], ctx.now);
+    return { ImageArn: r.arn };
   },
   DeleteImage(ctx, input) {
     removeNow(ctx, findImage(ctx, input));
@@ -874,7 +1015,7 @@ function imageSummary(r: StoredResource): Json {
 const ARN_RE = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):([a-z-]+)\/(.+)$/;
 
 /** Find the resource an ARN names in the caller's account/region (tags live with the resource). */
-function resourceByArn(ctx: CallContext, arn: string): StoredResource | undefined {
+export function resourceByArn(ctx: CallContext, arn: string): StoredResource | undefined {
   const m = ARN_RE.exec(arn);
   if (!m || m[1] !== ctx.region || m[2] !== ctx.accountId) return undefined;
   const kind = m[3] as SageMakerKind;
@@ -920,22 +1061,46 @@ export const sagemakerHandlers: Record<string, Handler> = {
 
 /* ------------------------------------------------------------------ test-side helpers */
 
-/** Force a notebook into `Failed` (as a failed start/update would). */
-export function failNotebook(state: RegionState, name: string, reason: string, now: number): void {
-  const r = getResource(state, 'notebook-instance', name, now);
-  if (!r) throw new Error(`no notebook ${name} in ${state.accountId}/${state.region}`);
-  r.transitions = [];
-  r.status = 'Failed';
-  r.failureReason = reason;
-  r.modifiedAt = now;
+function resourceForTest(state: RegionState, kind: SageMakerKind, name: string, now: number): StoredResource {
+  const r = getResource(state, kind, name, now);
+  if (!r) throw new Error(`no ${kind} ${name} in ${state.accountId}/${state.region}`);
+  return r;
+}
+
+/**
+ * Put a notebook in `Failed` with `reason`: at once, or (`atNextTransition`) when the transition in progress completes,
+ * as a failed create, start or update does.
+ */
+export function failNotebook(state: RegionState, name: string, reason: string, now: number, atNextTransition = false): void {
+  const r = resourceForTest(state, 'notebook-instance', name, now);
+  if (!atNextTransition) {
+    forceStatus(state, 'notebook-instance', name, 'Failed', now, reason);
+    return;
+  }
+  const pending = r.transitions.at(-1);
+  if (!pending) throw new Error(`notebook ${name} has no transition in progress (status ${r.status})`);
+  pending.apply = (x) => {
+    x.status = 'Failed';
+    x.failureReason = reason;
+  };
 }
 
 /** Force a status on any stored SageMaker resource (e.g. a schedule `Failed`, an endpoint stuck `Updating`). */
 export function forceStatus(state: RegionState, kind: SageMakerKind, name: string, status: string, now: number, failureReason?: string): void {
-  const r = getResource(state, kind, name, now);
-  if (!r) throw new Error(`no ${kind} ${name} in ${state.accountId}/${state.region}`);
-  r.transitions = [];
-  r.status = status;
+  const r = resourceForTest(state, kind, name, now);
+  setStatus(r, status, now);
   r.failureReason = failureReason;
-  r.modifiedAt = now;
+}
+
+/**
+ * Change stored fields (wire names as the Create call takes them; `undefined` removes one) without an API call, as
+ * someone else's change would, and advance LastModifiedTime.
+ */
+export function modifyResource(state: RegionState, kind: SageMakerKind, name: string, patch: Json, now: number): void {
+  const r = resourceForTest(state, kind, name, now);
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === undefined) delete r.input[k];
+    else r.input[k] = clone(v);
+  }
+  touch(r, now);
 }

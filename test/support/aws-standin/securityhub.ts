@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CallContext, Handler, Json } from './context.js';
+import type { CallContext, Handler, Json, SecurityHubMembership, Shared } from './context.js';
 import { arr, clone, obj, str } from './context.js';
 import { AwsError } from './errors.js';
 import { paginate } from './pagination.js';
@@ -116,11 +116,39 @@ function hub(ctx: CallContext): RegionState['securityHub'] {
   return h;
 }
 
+function membershipOf(shared: Shared, accountId: string, region: string): SecurityHubMembership | undefined {
+  const m = shared.securityHubMembers.get(accountId);
+  return m && (!m.regions || m.regions.has(region)) ? m : undefined;
+}
+
+/** A member sees its own findings; an administrator also sees those of its members in the same Region. */
+function visibleFindings(ctx: CallContext): Finding[] {
+  const own = hub(ctx).findings;
+  const members = [...ctx.shared.securityHubMembers.keys()].filter((id) => membershipOf(ctx.shared, id, ctx.region)?.administratorId === ctx.accountId);
+  if (members.length === 0) return own;
+  const theirs = members.map((id) => ctx.shared.state.get(id, ctx.region).securityHub).filter((h) => h.enabled);
+  return [...own, ...theirs.flatMap((h) => h.findings)];
+}
+
+/**
+ * Make `administratorId` the Security Hub administrator of exactly `memberIds` (in `regions`, default all). An
+ * account cannot be an administrator and a member at once.
+ */
+export function setAdministrator(shared: Shared, administratorId: string, memberIds: string[], regions: string[] | undefined, now: number): void {
+  const administrators = new Set([...shared.securityHubMembers.values()].map((m) => m.administratorId));
+  if (memberIds.includes(administratorId)) throw new Error(`stand-in: ${administratorId} cannot be its own Security Hub member`);
+  if (shared.securityHubMembers.has(administratorId)) throw new Error(`stand-in: ${administratorId} is a Security Hub member and cannot be an administrator`);
+  for (const id of memberIds) if (administrators.has(id)) throw new Error(`stand-in: ${id} is a Security Hub administrator and cannot be a member`);
+  for (const [member, m] of shared.securityHubMembers) if (m.administratorId === administratorId) shared.securityHubMembers.delete(member);
+  for (const id of memberIds) {
+    shared.securityHubMembers.set(id, { administratorId, regions: regions ? new Set(regions) : undefined, invitationId: randomUUID(), invitedAt: new Date(now).toISOString() });
+  }
+}
+
 export const securityHubHandlers: Record<string, Handler> = {
   GetFindings(ctx, input) {
-    const h = hub(ctx);
     const predicate = buildPredicate(obj(input.Filters));
-    let found = h.findings.filter(predicate);
+    let found = visibleFindings(ctx).filter(predicate);
     const sort = arr(input.SortCriteria).map((s) => obj(s) ?? {});
     if (sort.length > 0) {
       found = [...found].sort((a, b) => {
@@ -139,7 +167,7 @@ export const securityHubHandlers: Record<string, Handler> = {
     return out;
   },
   BatchUpdateFindings(ctx, input) {
-    const h = hub(ctx);
+    const findings = visibleFindings(ctx);
     const ids = arr(input.FindingIdentifiers).map((x) => obj(x) ?? {});
     if (ids.length === 0) throw invalidInput('FindingIdentifiers must contain at least 1 item');
     if (ids.length > 100) throw invalidInput('FindingIdentifiers can contain at most 100 items');
@@ -151,7 +179,7 @@ export const securityHubHandlers: Record<string, Handler> = {
     const processed: Json[] = [];
     const unprocessed: Json[] = [];
     for (const id of ids) {
-      const f = h.findings.find((x) => x.Id === id.Id && x.ProductArn === id.ProductArn);
+      const f = findings.find((x) => x.Id === id.Id && x.ProductArn === id.ProductArn);
       if (!f) {
         unprocessed.push({ FindingIdentifier: { Id: id.Id, ProductArn: id.ProductArn }, ErrorCode: 'FindingNotFound', ErrorMessage: 'Finding Not Found' });
         continue;
@@ -184,6 +212,13 @@ export const securityHubHandlers: Record<string, Handler> = {
     h.enabled = true;
     h.subscribedAt = new Date(ctx.now).toISOString();
     return {};
+  },
+  /** A member account learns its administrator; any other account gets an empty answer. */
+  GetAdministratorAccount(ctx) {
+    hub(ctx);
+    const m = membershipOf(ctx.shared, ctx.accountId, ctx.region);
+    if (!m) return {};
+    return { Administrator: { AccountId: m.administratorId, InvitationId: m.invitationId, InvitedAt: m.invitedAt, MemberStatus: 'Enabled' } };
   },
   DisableSecurityHub(ctx) {
     hub(ctx).enabled = false;

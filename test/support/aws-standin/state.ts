@@ -1,4 +1,8 @@
 /** In-memory state of the stand-in, one `RegionState` per account and region. */
+import { isOptInRegion, isUsable } from './regions.js';
+import type { RegionOptStatus } from './regions.js';
+
+const defaultOptStatus = (region: string): RegionOptStatus => (isOptInRegion(region) ? 'DISABLED' : 'ENABLED_BY_DEFAULT');
 
 export type SageMakerKind =
   | 'notebook-instance'
@@ -38,7 +42,7 @@ export interface StoredResource {
   failureReason?: string;
   transitions: Transition[];
   deleted?: boolean;
-  /** Kind-specific extras (e.g. an endpoint's pending config name). */
+  /** Kind-specific extras (e.g. an endpoint's deployed variants and the deployment in progress). */
   extra: Record<string, unknown>;
 }
 
@@ -84,11 +88,15 @@ export class RegionState {
   accessDenied = false;
   /** Operations (e.g. 'ListTags') that answer AccessDeniedException for this account/region. */
   readonly deniedOperations = new Set<string>();
-  /** Opt-in region not enabled: every call answers UnrecognizedClientException (AssumeRole: RegionDisabledException). */
-  regionDisabled = false;
+  /** The account's opt-in status of this region (account:ListRegions); calls in a region not usable are refused. */
+  optStatus: RegionOptStatus;
   readonly securityHub: SecurityHubState;
   readonly resources = new Map<SageMakerKind, Map<string, StoredResource>>();
   readonly tags = new Map<string, Tag[]>();
+  /** Per-kind resource count quota: Create* beyond it answers ResourceLimitExceeded. */
+  readonly quotas = new Map<SageMakerKind, number>();
+  /** "<kind>/<name key>" -> CreationTime (ms) of its latest creation, kept across deletes. */
+  readonly lastCreatedAt = new Map<string, number>();
 
   constructor(
     readonly accountId: string,
@@ -96,6 +104,7 @@ export class RegionState {
     securityHubEnabled: boolean,
     now: number,
   ) {
+    this.optStatus = defaultOptStatus(region);
     this.securityHub = {
       enabled: securityHubEnabled,
       subscribedAt: new Date(now).toISOString(),
@@ -103,6 +112,19 @@ export class RegionState {
       controlFindingGenerator: 'SECURITY_CONTROL',
       findings: [],
     };
+  }
+
+  /**
+   * Region not usable by the account: every regional call answers UnrecognizedClientException (AssumeRole:
+   * RegionDisabledException). Setting it sets `optStatus`; setting it on a default region makes that region DISABLED,
+   * which AWS itself never does, for tests that need an unusable region anyway.
+   */
+  get regionDisabled(): boolean {
+    return !isUsable(this.optStatus);
+  }
+
+  set regionDisabled(disabled: boolean) {
+    this.optStatus = disabled ? 'DISABLED' : defaultOptStatus(this.region) === 'DISABLED' ? 'ENABLED' : 'ENABLED_BY_DEFAULT';
   }
 
   table(kind: SageMakerKind): Map<string, StoredResource> {
@@ -132,6 +154,11 @@ export class StandinState {
       this.regions.set(key, s);
     }
     return s;
+  }
+
+  /** The account's opt-in status of a region, without creating its state. */
+  optStatus(accountId: string, region: string): RegionOptStatus {
+    return this.regions.get(`${accountId}/${region}`)?.optStatus ?? defaultOptStatus(region);
   }
 
   all(): RegionState[] {
