@@ -12,7 +12,8 @@
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { runAudit, selectControls } from '../src/audit/engine.js';
+import { runAudit } from '../src/audit/engine.js';
+import { selectControls } from '../src/controls/index.js';
 import type { AuditReport } from '../src/audit/report.js';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { needsFor } from '../src/aws/inventory.js';

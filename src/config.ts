@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ACCOUNT_ID_PATTERN, REGION_PATTERN, SLACK_USER_OR_GROUP_PATTERN } from './validation.js';
 
 /**
  * The only module that reads the environment. Everything else receives a parsed, frozen Config.
@@ -20,9 +21,6 @@ const bool = (fallback: boolean) =>
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ACCOUNT = /^\d{12}$/;
-const SLACK_USER_OR_GROUP = /^[UWS][A-Z0-9]{2,}$/;
 
 const keyValues = z
   .string()
@@ -43,8 +41,8 @@ const keyValues = z
 const auditEnv = z.object({
   AWS_REGION: z.string().optional(),
   AWS_DEFAULT_REGION: z.string().optional(),
-  AUDIT_REGIONS: list().pipe(z.array(z.string().regex(REGION, 'not an AWS region name'))),
-  AUDIT_ACCOUNTS: list().pipe(z.array(z.string().regex(ACCOUNT, 'not a 12-digit account id'))),
+  AUDIT_REGIONS: list().pipe(z.array(z.string().regex(REGION_PATTERN, 'not an AWS region name'))),
+  AUDIT_ACCOUNTS: list().pipe(z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id'))),
   AUDIT_ROLE: z.string().optional(),
   AUDIT_DISCOVER_ACCOUNTS: bool(false),
   AUDIT_CONCURRENCY: int(8, 1, 64),
@@ -64,7 +62,7 @@ const appEnv = z.object({
   PORT: int(3000, 1, 65535),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit'),
-  APPROVERS: list().pipe(z.array(z.string().regex(SLACK_USER_OR_GROUP, 'not a Slack user (U…/W…) or user group (S…) id'))),
+  APPROVERS: list().pipe(z.array(z.string().regex(SLACK_USER_OR_GROUP_PATTERN, 'not a Slack user (U…/W…) or user group (S…) id'))),
   TWO_PERSON_RULE: bool(false),
   DIGEST_CHANNEL: z.string().optional(),
   DIGEST_CRON: z.string().optional().transform((v) => v ?? '0 9 * * *'),

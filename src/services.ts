@@ -2,7 +2,7 @@ import { WebClient, type WebClientOptions } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { runAudit } from './audit/engine.js';
-import type { AuditReport, AuditScope } from './audit/report.js';
+import type { AuditReport, CoveredScope } from './audit/report.js';
 import { accountClients, defaultClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
@@ -45,7 +45,7 @@ export interface Services {
   slack: WebClient;
   aws: { factory: ClientFactory; clients: AccountClients };
   /** The engine with the accepted risks in force applied (FAILED → SUPPRESSED). */
-  runAudit(scope: AuditScope): Promise<AuditReport>;
+  runAudit(scope: CoveredScope): Promise<AuditReport>;
   approvers: ApproverCheck;
   /** The clock (tests control it). */
   now: () => Date;
@@ -64,7 +64,7 @@ export interface ServiceOverrides {
   /** Clients per account and region (tests give each account its own keys on the stand-in). */
   clients?: AccountClients;
   /** Replaces the engine (tests with a synthetic report). */
-  runAudit?: (scope: AuditScope) => Promise<AuditReport>;
+  runAudit?: (scope: CoveredScope) => Promise<AuditReport>;
   slackClientOptions?: WebClientOptions;
   tuning?: Partial<Services['tuning']>;
   approvers?: ApproverCheck;
@@ -94,7 +94,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const clients = overrides.clients ?? accountClients(factory, config.role);
   const web = stores(producer, prefix);
   const workerStores = stores(worker, prefix);
-  const engine = overrides.runAudit ?? ((scope: AuditScope) => runAudit(scope, { config, clientFactory: factory }));
+  const engine = overrides.runAudit ?? ((scope: CoveredScope) => runAudit(scope, { config, clientFactory: factory }));
   const approvers = overrides.approvers ?? createApproverCheck(config.app, slack);
   const now = overrides.now ?? (() => new Date());
   const tuning: Services['tuning'] = {

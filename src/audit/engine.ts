@@ -5,33 +5,16 @@ import { nameFromArn } from '../aws/arns.js';
 import { configurationFingerprint } from '../aws/fingerprint.js';
 import { collectInventory, matchesResource, needsFor } from '../aws/inventory.js';
 import { KINDS, kindOfResourceType } from '../aws/kinds/index.js';
-import type { ReadError, ResourceKind, ResourceSnapshot } from '../aws/resources.js';
+import type { AuditNote, ReadError, ResourceKind, ResourceSnapshot } from '../aws/resources.js';
 import { readControlFindingGenerator, readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
 import type { AuditConfig } from '../config.js';
-import { CONTROLS, evaluateControl, planControl, type AnyControl } from '../controls/index.js';
+import { UnknownControlError, evaluateControl, planControl, selectControls, type AnyControl } from '../controls/index.js';
 import type { Evaluation } from '../controls/types.js';
 import type { RemediationPlan } from '../plans/plan.js';
 import { createLimit, mapLimit } from '../util/limit.js';
-import type { AuditNote, AuditReport, AuditResult, AuditSource, SecurityHubView } from './report.js';
-import { compareControlIds, compareResults, summarize } from './summary.js';
+import type { AuditReport, AuditResult, AuditScope, AuditSource, SecurityHubView } from './report.js';
+import { compareResults, summarize } from './summary.js';
 import type { Severity } from '../aws/resources.js';
-
-export interface AuditRequest {
-  /** 12-digit ids; default `config.accounts`; none (and no discovery) → the caller's own account. */
-  accounts?: string[];
-  /** Default `config.regions`. */
-  regions?: string[];
-  /** AnyControl ids (`SageMaker.N`); default all. */
-  controls?: string[];
-  /** Default `both`. */
-  source?: AuditSource;
-  /** Only this resource (name or ARN). */
-  resource?: string;
-  /** Default `config.role`. */
-  role?: string;
-  /** Default `config.discoverAccounts`. */
-  discoverAccounts?: boolean;
-}
 
 export type AuditProgress =
   | { type: 'targets'; total: number; accounts: string[]; regions: string[] }
@@ -45,6 +28,8 @@ export interface AuditDeps {
   onProgress?: (event: AuditProgress) => void;
   /** Account+region targets scanned at once (each has its own `config.concurrency` call limit). Default 16. */
   targetConcurrency?: number;
+  /** The control catalog (default: the registry's). */
+  catalog?: readonly AnyControl[];
 }
 
 /** Bad input from the caller (unknown control id, no region, …): the CLI exits 2 with this message. */
@@ -53,30 +38,6 @@ export class AuditRequestError extends Error {
     super(message);
     this.name = 'AuditRequestError';
   }
-}
-
-const CONTROL_ID = /^SageMaker\.\d+$/;
-
-export function validControlIds(): string[] {
-  return CONTROLS.map((c) => c.metadata.id).sort(compareControlIds);
-}
-
-/** Resolves ids to controls (case-insensitive `sagemaker.3` accepted); unknown ids throw AuditRequestError. */
-export function selectControls(ids: readonly string[] | undefined): AnyControl[] {
-  const all = [...CONTROLS].sort((a, b) => compareControlIds(a.metadata.id, b.metadata.id));
-  if (!ids || ids.length === 0) return all;
-  const byId = new Map(all.map((c) => [c.metadata.id.toLowerCase(), c]));
-  const out: AnyControl[] = [];
-  for (const raw of ids) {
-    const c = byId.get(raw.trim().toLowerCase());
-    if (!c) {
-      const valid = validControlIds();
-      const range = valid.length > 0 ? `${valid[0]} … ${valid[valid.length - 1]}` : 'none registered';
-      throw new AuditRequestError(`unknown control "${raw}" (valid: ${range})`);
-    }
-    if (!out.includes(c)) out.push(c);
-  }
-  return out.sort((a, b) => compareControlIds(a.metadata.id, b.metadata.id));
 }
 
 function kindOfFinding(f: SecurityHubFinding, control: AnyControl | undefined): ResourceKind | undefined {
@@ -272,15 +233,20 @@ async function auditTarget(
  * with Security Hub findings, summarise. Targets run concurrently; a failing target never stops the others.
  * Throws AuditRequestError on bad input and NoCredentialsError when there are no credentials at all.
  */
-export async function runAudit(request: AuditRequest, deps: AuditDeps): Promise<AuditReport> {
+export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<AuditReport> {
   const now = deps.now ?? (() => new Date());
   const started = now();
   const t0 = performance.now();
   const { config } = deps;
-  const controls = selectControls(request.controls);
+  let controls: AnyControl[];
+  try {
+    controls = selectControls(request.controls, deps.catalog);
+  } catch (err) {
+    if (err instanceof UnknownControlError) throw new AuditRequestError(err.message);
+    throw err;
+  }
   const source: AuditSource = request.source ?? 'both';
   if (!['sagemaker', 'securityhub', 'both'].includes(source)) throw new AuditRequestError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);
-  for (const id of controls) if (!CONTROL_ID.test(id.metadata.id)) throw new AuditRequestError(`bad control id ${id.metadata.id}`);
   const regions = [...new Set(request.regions && request.regions.length > 0 ? request.regions : config.regions)];
   if (regions.length === 0) throw new AuditRequestError('no region: set --regions or AWS_REGION');
   const factory = deps.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts });

@@ -1,3 +1,4 @@
+import { CONTROLS } from '../controls/index.js';
 import type { AuditReport, AuditResult } from './report.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
@@ -6,6 +7,8 @@ export type ReportFormat = (typeof REPORT_FORMATS)[number];
 export interface FormatOptions {
   /** Terminal width for `table` (default 160). */
   width?: number;
+  /** Controls in the catalog, for "all (N)" (default: the registry's). */
+  totalControls?: number;
 }
 
 /** Renders the report. `json` is the AuditReport itself (see docs/report-format.md). */
@@ -16,9 +19,9 @@ export function formatReport(report: AuditReport, format: ReportFormat, options:
     case 'csv':
       return formatCsv(report);
     case 'markdown':
-      return formatMarkdown(report);
+      return formatMarkdown(report, options.totalControls ?? CONTROLS.length);
     case 'table':
-      return formatTable(report, options.width ?? 160);
+      return formatTable(report, options.width ?? 160, options.totalControls ?? CONTROLS.length);
   }
 }
 
@@ -35,12 +38,12 @@ export function truncate(s: string, max: number): string {
   return t.length <= max ? t : `${t.slice(0, Math.max(0, max - 1))}…`;
 }
 
-function scopeLine(report: AuditReport): string {
+function scopeLine(report: AuditReport, totalControls: number): string {
   const s = report.scope;
   const parts = [
     `accounts ${s.accounts.join(',') || '-'}`,
     `regions ${s.regions.join(',')}`,
-    `controls ${s.controls.length === 25 ? 'all (25)' : s.controls.join(',')}`,
+    `controls ${s.controls.length === totalControls ? `all (${totalControls})` : s.controls.join(',')}`,
     `source ${s.source}`,
   ];
   if (s.resource) parts.push(`resource ${s.resource}`);
@@ -72,10 +75,10 @@ const FIXED_COLUMNS = [
   { title: 'RESOURCE', width: 36, get: (r: AuditResult) => r.resourceName },
 ];
 
-function formatTable(report: AuditReport, width: number): string {
+function formatTable(report: AuditReport, width: number, totalControls: number): string {
   const out: string[] = [];
   out.push(`SageMaker audit ${report.generatedAt} (${(report.durationMs / 1000).toFixed(1)} s)`);
-  out.push(scopeLine(report));
+  out.push(scopeLine(report, totalControls));
   out.push('');
   // The resource column gives way first on narrow terminals (16..36), the reason takes the rest (at least 20).
   const others = FIXED_COLUMNS.filter((c) => c.title !== 'RESOURCE').reduce((n, c) => n + c.width + 2, 0);
@@ -170,11 +173,11 @@ function mdCell(s: string): string {
   return oneLine(s).replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-function formatMarkdown(report: AuditReport): string {
+function formatMarkdown(report: AuditReport, totalControls: number): string {
   const out: string[] = [];
   out.push(`# SageMaker audit`);
   out.push('');
-  out.push(`Generated ${report.generatedAt}. ${mdCell(scopeLine(report))}.`);
+  out.push(`Generated ${report.generatedAt}. ${mdCell(scopeLine(report, totalControls))}.`);
   out.push('');
   out.push(countsLine(report));
   out.push('');

@@ -1,7 +1,6 @@
-import type { ResourceKind, ReadError } from '../aws/resources.js';
+import type { AuditNote, ReadError, ResourceKind, Severity } from '../aws/resources.js';
 import type { ControlStatus } from '../controls/types.js';
 import type { RemediationPlan } from '../plans/plan.js';
-import type { Severity } from '../aws/resources.js';
 
 /** The JSON report shape is a public contract (CLI `--format json`, Slack, digest): extend, never rename. */
 export type ResultStatus = ControlStatus | 'SUPPRESSED';
@@ -60,12 +59,30 @@ export interface AuditResult {
   acceptedRisk?: AcceptedRisk;
 }
 
+/** What to audit. Every part is optional: the configuration fills what is not given (the CLI, Slack and the digest all ask with it). */
 export interface AuditScope {
+  /** 12-digit ids; default: the configured accounts; none (and no discovery) → the credentials' own account. */
+  accounts?: string[];
+  /** Default: the configured regions. */
+  regions?: string[];
+  /** Control ids (`SageMaker.N`); default (or empty): every control. */
+  controls?: string[];
+  /** Default `both`. */
+  source?: AuditSource;
+  /** Only this resource (name or ARN). */
+  resource?: string;
+  /** Role name or ARN template assumed in each account; default: the configured one. */
+  role?: string;
+  /** Add the organization's active accounts; default: the configuration's choice. */
+  discoverAccounts?: boolean;
+}
+
+/** The scope an audit actually covered, as its report states it. */
+export interface CoveredScope {
   accounts: string[];
   regions: string[];
   controls: string[];
   source: AuditSource;
-  /** Optional filter on a resource name or ARN. */
   resource?: string;
 }
 
@@ -82,16 +99,11 @@ export interface AuditSummary {
   drift: Record<Drift, number>;
 }
 
-export interface AuditNote {
-  accountId?: string;
-  region?: string;
-  message: string;
-}
 
 export interface AuditReport {
   generatedAt: string;
   durationMs: number;
-  scope: AuditScope;
+  scope: CoveredScope;
   summary: AuditSummary;
   results: AuditResult[];
   errors: ReadError[];

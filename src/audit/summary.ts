@@ -1,3 +1,4 @@
+import { compareControlIds } from '../controls/index.js';
 import type { AuditResult, AuditSummary, Drift, ResultStatus, StatusCounts } from './report.js';
 import type { Severity } from '../aws/resources.js';
 
@@ -9,15 +10,6 @@ export function emptyCounts(): StatusCounts {
   return { FAILED: 0, UNKNOWN: 0, SUPPRESSED: 0, PASSED: 0, NOT_APPLICABLE: 0 };
 }
 
-/** `SageMaker.12` → 12 (for sorting). */
-export function controlNumber(id: string): number {
-  const n = Number(id.slice(id.lastIndexOf('.') + 1));
-  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
-}
-
-export function compareControlIds(a: string, b: string): number {
-  return controlNumber(a) - controlNumber(b) || a.localeCompare(b);
-}
 
 /**
  * Counts for the report. Pure. Controls, accounts and regions in scope get a row even with no result,

@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 import type { AuditSource } from '../audit/report.js';
 import { REPORT_FORMATS, type ReportFormat } from '../audit/formats.js';
+import type { AnyControl } from '../controls/index.js';
+import { accountProblems, regionProblems, splitList } from '../validation.js';
 
 /** Bad command line: printed as one line `error: …`, exit 2. */
 export class UsageError extends Error {
@@ -10,7 +12,13 @@ export class UsageError extends Error {
   }
 }
 
-export const MAIN_HELP = `sagemaker-audit: audit Amazon SageMaker against the AWS Security Hub controls SageMaker.1-25
+/** "SageMaker.1-25": the catalog's first and last control ids. */
+function controlRange(catalog: readonly AnyControl[]): string {
+  const ids = catalog.map((c) => c.metadata.id);
+  return ids.length > 1 ? `${ids[0]}-${ids[ids.length - 1]!.slice(ids[ids.length - 1]!.lastIndexOf('.') + 1)}` : (ids[0] ?? 'none');
+}
+
+export const mainHelp = (catalog: readonly AnyControl[]): string => `sagemaker-audit: audit Amazon SageMaker against the AWS Security Hub controls ${controlRange(catalog)}
 
 Usage:
   sagemaker-audit scan [options]        audit accounts × regions, print a report
@@ -23,7 +31,7 @@ Run "sagemaker-audit <command> --help" for the options of a command.
 Exit status: 0 nothing FAILED, 1 something FAILED, 2 error (bad arguments, no credentials, nothing could be read).
 `;
 
-export const SCAN_HELP = `Usage: sagemaker-audit scan [options]
+export const scanHelp = (catalog: readonly AnyControl[]): string => `Usage: sagemaker-audit scan [options]
 
 Options:
   --regions a,b              regions to audit (default: AUDIT_REGIONS, else AWS_REGION / AWS_DEFAULT_REGION)
@@ -31,7 +39,7 @@ Options:
   --role NAME|ARN-template   role assumed in each account: a name (arn:aws:iam::<id>:role/NAME) or an ARN
                              containing {accountId} (default: AUDIT_ROLE)
   --discover-accounts        add the ACTIVE accounts of the AWS Organization (Organizations ListAccounts)
-  --controls SageMaker.3,…   only these controls (default: all 25)
+  --controls SageMaker.3,…   only these controls (default: all ${catalog.length})
   --resource NAME|ARN        only this resource
   --source S                 sagemaker (live only), securityhub (findings only) or both (default)
   --format F                 table (default), json, csv or markdown
@@ -95,14 +103,11 @@ export interface ControlsArgs {
 
 export type ParsedArgs = ScanArgs | ControlsArgs | IamPolicyArgs | { command: 'help' } | { command: 'version' };
 
-const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
-const ACCOUNT = /^\d{12}$/;
-
 function list(value: string | undefined, flag: string): string[] | undefined {
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = splitList(value);
   if (items.length === 0) throw new UsageError(`${flag} needs at least one value`);
-  return [...new Set(items)];
+  return items;
 }
 
 /** Runs node:util parseArgs and turns its errors into one-line UsageErrors. */
@@ -188,9 +193,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       }),
     );
     const regions = list(values.regions, '--regions');
-    for (const r of regions ?? []) if (!REGION.test(r)) throw new UsageError(`not an AWS region name: "${r}"`);
     const accounts = list(values.accounts, '--accounts');
-    for (const a of accounts ?? []) if (!ACCOUNT.test(a)) throw new UsageError(`not a 12-digit account id: "${a}"`);
+    const [problem] = [...regionProblems(regions ?? []), ...accountProblems(accounts ?? [])];
+    if (problem) throw new UsageError(problem);
     const source = values.source ?? 'both';
     if (source !== 'sagemaker' && source !== 'securityhub' && source !== 'both') {
       throw new UsageError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);

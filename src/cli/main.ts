@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
-import { AuditRequestError, runAudit, selectControls, type AuditRequest } from '../audit/engine.js';
+import { AuditRequestError, runAudit } from '../audit/engine.js';
 import { formatReport, truncate } from '../audit/formats.js';
-import type { AuditReport } from '../audit/report.js';
+import type { AuditReport, AuditScope } from '../audit/report.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
 import { ConfigError, loadAuditConfig, type AuditConfig } from '../config.js';
-import { CONTROLS } from '../controls/index.js';
+import { CONTROLS, UnknownControlError, selectControls, type AnyControl } from '../controls/index.js';
 import { iamPolicy } from '../iam/policy.js';
-import { CONTROLS_HELP, IAM_POLICY_HELP, MAIN_HELP, SCAN_HELP, UsageError, parseCommandLine, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
+import { CONTROLS_HELP, IAM_POLICY_HELP, UsageError, mainHelp, parseCommandLine, scanHelp, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -16,6 +16,8 @@ export interface CliIo {
   columns?: number;
   /** Print per-target progress on stderr (on when stderr is a terminal). */
   progress?: boolean;
+  /** The control catalog (default: the registry's). */
+  catalog?: readonly AnyControl[];
 }
 
 const NO_CREDENTIALS_HINT =
@@ -30,12 +32,12 @@ function version(): string {
   }
 }
 
-function controlsCommand(args: ControlsArgs, io: CliIo): number {
+function controlsCommand(args: ControlsArgs, io: CliIo, catalog: readonly AnyControl[]): number {
   if (args.help) {
     io.stdout(CONTROLS_HELP);
     return 0;
   }
-  const controls = selectControls(undefined).map((c) => c.metadata);
+  const controls = selectControls(undefined, catalog).map((c) => c.metadata);
   if (args.format === 'json') {
     io.stdout(`${JSON.stringify(controls, null, 2)}\n`);
     return 0;
@@ -70,15 +72,15 @@ export function exitCodeFor(report: AuditReport): number {
   return 0;
 }
 
-async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo): Promise<number> {
+async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
   if (args.help) {
-    io.stdout(SCAN_HELP);
+    io.stdout(scanHelp(catalog));
     return 0;
   }
-  selectControls(args.controls); // unknown ids fail before any AWS call
+  selectControls(args.controls, catalog); // unknown ids fail before any AWS call
   const regions = args.regions ?? config.regions;
   if (regions.length === 0) throw new UsageError('no region: set --regions or AWS_REGION');
-  const request: AuditRequest = { regions, source: args.source };
+  const request: AuditScope = { regions, source: args.source };
   if (args.accounts) request.accounts = args.accounts;
   if (args.role !== undefined) request.role = args.role;
   if (args.discoverAccounts !== undefined) request.discoverAccounts = args.discoverAccounts;
@@ -87,6 +89,7 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo): Prom
 
   const report = await runAudit(request, {
     config,
+    catalog,
     onProgress: io.progress
       ? (e) => {
           if (e.type === 'targets') io.stderr(`scanning ${e.total} target(s): ${e.accounts.length} account(s) × ${e.regions.length} region(s)\n`);
@@ -94,7 +97,7 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo): Prom
         }
       : undefined,
   });
-  const text = formatReport(report, args.format, { width: io.columns ?? 160 });
+  const text = formatReport(report, args.format, { width: io.columns ?? 160, totalControls: catalog.length });
   if (args.output !== undefined) {
     await writeFile(args.output, text, 'utf8');
     io.stderr(`report written to ${args.output}\n`);
@@ -112,19 +115,20 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo): Prom
  * Returns the exit code; never calls process.exit.
  */
 export async function main(argv: readonly string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {
+  const catalog = io.catalog ?? CONTROLS;
   try {
     const args = parseCommandLine(argv);
     if (args.command === 'help') {
-      io.stdout(MAIN_HELP);
+      io.stdout(mainHelp(catalog));
       return 0;
     }
     if (args.command === 'version') {
       io.stdout(`${version()}\n`);
       return 0;
     }
-    if (args.command === 'controls') return controlsCommand(args, io);
+    if (args.command === 'controls') return controlsCommand(args, io, catalog);
     if (args.command === 'iam-policy') return iamPolicyCommand(args, io);
-    if (args.help) return await scanCommand(args, {} as AuditConfig, io);
+    if (args.help) return await scanCommand(args, {} as AuditConfig, io, catalog);
     let config: AuditConfig;
     try {
       config = loadAuditConfig(env);
@@ -132,9 +136,9 @@ export async function main(argv: readonly string[], env: Record<string, string |
       if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.problems.join('; ')}`);
       throw err;
     }
-    return await scanCommand(args, config, io);
+    return await scanCommand(args, config, io, catalog);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof AuditRequestError) {
+    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError) {
       io.stderr(`error: ${err.message}\n`);
       return 2;
     }
@@ -147,4 +151,3 @@ export async function main(argv: readonly string[], env: Record<string, string |
   }
 }
 
-export const CONTROL_COUNT = CONTROLS.length;

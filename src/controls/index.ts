@@ -31,7 +31,7 @@ import type { Control, Evaluation } from './types.js';
 /** A control of any kind: the union of `Control<K>` over the kinds, so callers can narrow on `metadata.resourceKind`. */
 export type AnyControl = { [K in ResourceKind]: Control<K> }[ResourceKind];
 
-/** The catalog, in Security Hub order. Adding a control = adding its file and one line here. */
+/** The catalog, in Security Hub order. Adding a control = its file, one line here, and its test. */
 export const CONTROLS: readonly AnyControl[] = [
   sagemaker1,
   sagemaker2,
@@ -60,33 +60,47 @@ export const CONTROLS: readonly AnyControl[] = [
   sagemaker25,
 ];
 
-export const CONTROL_IDS: readonly string[] = CONTROLS.map((c) => c.metadata.id);
+/** A control id the catalog does not have: the caller's input is wrong (the CLI exits 2, Slack answers with usage). */
+export class UnknownControlError extends Error {
+  constructor(readonly id: string, catalog: readonly AnyControl[]) {
+    const ids = catalog.map((c) => c.metadata.id).sort(compareControlIds);
+    super(`unknown control "${id}" (valid: ${ids.length > 0 ? `${ids[0]} … ${ids[ids.length - 1]}` : 'none registered'})`);
+    this.name = 'UnknownControlError';
+  }
+}
 
-const BY_ID = new Map<string, AnyControl>(CONTROLS.map((c) => [c.metadata.id.toLowerCase(), c]));
+/** `SageMaker.12` → 12 (for sorting). */
+export function controlNumber(id: string): number {
+  const n = Number(id.slice(id.lastIndexOf('.') + 1));
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
+export function compareControlIds(a: string, b: string): number {
+  return controlNumber(a) - controlNumber(b) || a.localeCompare(b);
+}
+
+const LOOKUPS = new WeakMap<readonly AnyControl[], Map<string, AnyControl>>();
 
 /** `getControl('sagemaker.3')` and `getControl('SageMaker.3')` both work; unknown ids give undefined. */
-export function getControl(id: string): AnyControl | undefined {
-  return BY_ID.get(id.trim().toLowerCase());
+export function getControl(id: string, catalog: readonly AnyControl[] = CONTROLS): AnyControl | undefined {
+  let byId = LOOKUPS.get(catalog);
+  if (!byId) {
+    byId = new Map(catalog.map((c) => [c.metadata.id.toLowerCase(), c]));
+    LOOKUPS.set(catalog, byId);
+  }
+  return byId.get(id.trim().toLowerCase());
 }
 
-/** The controls that evaluate one resource kind, typed for that kind's snapshots. */
-export function controlsByKind<K extends ResourceKind>(kind: K, controls: readonly AnyControl[] = CONTROLS): Control<K>[] {
-  // The one cast: a control whose metadata.resourceKind is K is a Control<K>.
-  return controls.filter((c) => c.metadata.resourceKind === kind) as unknown as Control<K>[];
-}
-
-/** The resource kinds a set of controls needs, in the order they first appear in the list. */
-export function kindsForControls(controls: readonly AnyControl[]): ResourceKind[] {
-  return [...new Set(controls.map((c) => c.metadata.resourceKind))];
-}
-
-/** What the collector must read for one kind, given the selected controls: Describe, tags, or both. */
-export function evidenceFor(kind: ResourceKind, controls: readonly AnyControl[] = CONTROLS): { describe: boolean; tags: boolean } {
-  const relevant = controls.filter((c) => c.metadata.resourceKind === kind);
-  return {
-    describe: relevant.some((c) => c.metadata.evidence.describe),
-    tags: relevant.some((c) => c.metadata.evidence.tags),
-  };
+/**
+ * The controls named by `ids` (case-insensitive, duplicates once), or the whole catalog when none are named, in
+ * Security Hub order. Throws UnknownControlError for an id the catalog does not have.
+ */
+export function selectControls(ids: readonly string[] | undefined, catalog: readonly AnyControl[] = CONTROLS): AnyControl[] {
+  const selected = !ids || ids.length === 0 ? [...catalog] : ids.map((id) => getControl(id, catalog) ?? fail(id));
+  return [...new Set(selected)].sort((a, b) => compareControlIds(a.metadata.id, b.metadata.id));
+  function fail(id: string): never {
+    throw new UnknownControlError(id, catalog);
+  }
 }
 
 function checkKind(control: AnyControl, snapshot: ResourceSnapshot): void {
@@ -107,4 +121,3 @@ export function planControl(control: AnyControl, snapshot: ResourceSnapshot, par
   return (control as Control).plan(snapshot, params);
 }
 
-export { DEFAULT_CONTROL_PARAMETERS } from './parameters.js';

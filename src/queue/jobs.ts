@@ -1,4 +1,4 @@
-import type { AuditScope } from '../audit/report.js';
+import type { CoveredScope } from '../audit/report.js';
 import type { PersistedExecution, RemediationRequest } from '../remediation/run.js';
 import type { RiskSyncRequest } from '../risks/jobs.js';
 
@@ -9,7 +9,8 @@ export interface AuditJobData {
   auditId: string;
   requestedBy: string;
   channelId: string;
-  request: AuditScope;
+  /** As the command parsed it, the configured defaults filled in. */
+  request: CoveredScope;
   /** The "audit running…" message, which the worker turns into the summary; its thread holds the details. */
   statusMessageTs: string;
 }

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { sagemaker4 } from '../../src/controls/sagemaker-4.js';
+import { describeControlContract } from './contract.js';
 import { endpointConfig, params, unread } from './fixtures.js';
 
 const P = params();
@@ -53,3 +54,5 @@ describe('SageMaker.4 endpoint production variant instance count', () => {
     expect(plan.disruption).toContain('1 → 3 instances (×3 cost');
   });
 });
+
+describeControlContract(sagemaker4, endpointConfig('ec-1', [{ VariantName: 'AllTraffic', ModelName: 'm', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 }]), params());

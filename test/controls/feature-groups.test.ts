@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { sagemaker17 } from '../../src/controls/sagemaker-17.js';
 import { sagemaker18 } from '../../src/controls/sagemaker-18.js';
+import { describeControlContract } from './contract.js';
 import { featureGroup, params, unread } from './fixtures.js';
 
 const P = params();
@@ -59,3 +60,6 @@ describe('SageMaker.18 online store KMS (standard storage)', () => {
     expect(plan.steps[1]?.title).toContain('OnlineStoreConfig.SecurityConfig.KmsKeyId');
   });
 });
+
+describeControlContract(sagemaker17, featureGroup('fg-1', { OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://b/p' } } }), params());
+describeControlContract(sagemaker18, featureGroup('fg-1', { OnlineStoreConfig: { EnableOnlineStore: true, StorageType: 'Standard' } }), params());

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { sagemaker23 } from '../../src/controls/sagemaker-23.js';
 import { sagemaker24 } from '../../src/controls/sagemaker-24.js';
+import { describeControlContract } from './contract.js';
 import { inferenceExperiment, params, unread } from './fixtures.js';
 
 const P = params();
@@ -55,3 +56,6 @@ describe('SageMaker.24 data storage KMS key', () => {
     expect(plan.steps.map((s) => s.id)).toEqual(['key', 'update', 'recreate', 'reencrypt']);
   });
 });
+
+describeControlContract(sagemaker23, inferenceExperiment('ie-1', { KmsKey: undefined }), params());
+describeControlContract(sagemaker24, inferenceExperiment('ie-1', { DataStorageConfig: { Destination: 's3://x' } }), params());

@@ -9,6 +9,7 @@ import { sagemaker15 } from '../../src/controls/sagemaker-15.js';
 import { sagemaker20 } from '../../src/controls/sagemaker-20.js';
 import { sagemaker25 } from '../../src/controls/sagemaker-25.js';
 import type { Control } from '../../src/controls/types.js';
+import { describeControlContract } from './contract.js';
 import { jobDefinition, params, unread } from './fixtures.js';
 
 const P = params();
@@ -146,3 +147,12 @@ describe('P1 advice in encryption plans', () => {
     expect(plan.disruption).not.toContain('single instance');
   });
 });
+
+describeControlContract(sagemaker9, jobDefinition('data-quality-job-definition', 'dq-1', { EnableInterContainerTrafficEncryption: false }), params());
+describeControlContract(sagemaker10, jobDefinition('model-explainability-job-definition', 'me-1', {}), params());
+describeControlContract(sagemaker11, jobDefinition('data-quality-job-definition', 'dq-1', undefined), params());
+describeControlContract(sagemaker12, jobDefinition('model-bias-job-definition', 'mb-1', { EnableNetworkIsolation: false }), params());
+describeControlContract(sagemaker13, jobDefinition('model-quality-job-definition', 'mq-1', { EnableInterContainerTrafficEncryption: false }), params());
+describeControlContract(sagemaker15, jobDefinition('model-bias-job-definition', 'mb-1', { EnableInterContainerTrafficEncryption: false }, 2), params());
+describeControlContract(sagemaker20, jobDefinition('model-explainability-job-definition', 'me-1', { EnableNetworkIsolation: false }), params());
+describeControlContract(sagemaker25, jobDefinition('model-quality-job-definition', 'mq-1', { EnableNetworkIsolation: false }), params());

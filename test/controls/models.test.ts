@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { sagemaker5 } from '../../src/controls/sagemaker-5.js';
 import { sagemaker16 } from '../../src/controls/sagemaker-16.js';
 import { sagemaker19 } from '../../src/controls/sagemaker-19.js';
+import { describeControlContract } from './contract.js';
 import { model, params, pipelineModel, unread } from './fixtures.js';
 
 const P = params();
@@ -86,3 +87,7 @@ describe('SageMaker.19 private registry for inference pipelines', () => {
     expect(plan.steps.map((s) => s.id)).toEqual(['decide', 'registry', 'create', 'switch', 'delete']);
   });
 });
+
+describeControlContract(sagemaker5, model('m-1', { EnableNetworkIsolation: false }), params());
+describeControlContract(sagemaker16, model('m-1', { PrimaryContainer: { Image: 'x', ImageConfig: { RepositoryAccessMode: 'Platform' } } }), params());
+describeControlContract(sagemaker19, pipelineModel('pipe', ['Platform', 'Vpc']), params());

@@ -5,6 +5,7 @@ import { sagemaker2 } from '../../src/controls/sagemaker-2.js';
 import { sagemaker3 } from '../../src/controls/sagemaker-3.js';
 import { sagemaker8 } from '../../src/controls/sagemaker-8.js';
 import { sagemaker21 } from '../../src/controls/sagemaker-21.js';
+import { describeControlContract } from './contract.js';
 import { notebook, notebookDetail, params, snapshot, unread, without } from './fixtures.js';
 
 const P = params();
@@ -230,3 +231,9 @@ describe('SageMaker.8 supported platform', () => {
     expect(plan.summary).toContain('SUPPORTED_PLATFORMS');
   });
 });
+
+describeControlContract(sagemaker1, notebook({ DirectInternetAccess: 'Enabled' }), params());
+describeControlContract(sagemaker2, snapshot('notebook-instance', 'nb-1', without(notebookDetail(), 'SubnetId')), params());
+describeControlContract(sagemaker3, notebook({ RootAccess: 'Enabled', PlatformIdentifier: 'notebook-al2-v3' }), params());
+describeControlContract(sagemaker8, notebook({ PlatformIdentifier: 'notebook-al2-v3' }), params());
+describeControlContract(sagemaker21, snapshot('notebook-instance', 'nb-1', without(notebookDetail(), 'KmsKeyId')), params());

@@ -2,74 +2,20 @@ import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResourceSnapshot } from '../../src/aws/resources.js';
 import { RESOURCE_KINDS } from '../../src/aws/resources.js';
-import {
-  CONTROLS,
-  controlsByKind,
-  evaluateControl,
-  evidenceFor,
-  getControl,
-  kindsForControls,
-  planControl,
-} from '../../src/controls/index.js';
+import { needsFor } from '../../src/aws/inventory.js';
+import { CONTROLS, UnknownControlError, compareControlIds, evaluateControl, getControl, selectControls } from '../../src/controls/index.js';
 import { MAX_NAME_LENGTH, compliantName } from '../../src/controls/shared/names.js';
 import { RESOURCE_NAME_PATTERN } from '../../src/validation.js';
 import { DEFAULT_CONTROL_PARAMETERS } from '../../src/controls/parameters.js';
-import { automatedOperation } from '../../src/remediation/operations/index.js';
-import {
-  embeddedSchedule,
-  endpointConfig,
-  featureGroup,
-  inferenceExperiment,
-  jobDefinition,
-  model,
-  notebook,
-  notebookDetail,
-  params,
-  pipelineModel,
-  snapshot,
-  without,
-} from './fixtures.js';
-import type { ControlParameters } from '../../src/config.js';
-
-const TAG_PARAMS = params({ requiredTagKeys: ['Owner'], remediationTagValues: { Owner: 'ml-platform' } });
-
-/** One FAILED snapshot per control, with the parameters it is evaluated under. */
-const FAILING: Record<string, [ResourceSnapshot, ControlParameters]> = {
-  'SageMaker.1': [notebook({ DirectInternetAccess: 'Enabled' }), params()],
-  'SageMaker.2': [snapshot('notebook-instance', 'nb-1', without(notebookDetail(), 'SubnetId')), params()],
-  'SageMaker.3': [notebook({ RootAccess: 'Enabled', PlatformIdentifier: 'notebook-al2-v3' }), params()],
-  'SageMaker.4': [endpointConfig('ec-1', [{ VariantName: 'AllTraffic', ModelName: 'm', InstanceType: 'ml.m5.xlarge', InitialInstanceCount: 1 }]), params()],
-  'SageMaker.5': [model('m-1', { EnableNetworkIsolation: false }), params()],
-  'SageMaker.6': [snapshot('app-image-config', 'aic-1', undefined, { tags: {} }), TAG_PARAMS],
-  'SageMaker.7': [snapshot('image', 'img-1', undefined, { tags: { 'aws:x': 'y' } }), TAG_PARAMS],
-  'SageMaker.8': [notebook({ PlatformIdentifier: 'notebook-al2-v3' }), params()],
-  'SageMaker.9': [jobDefinition('data-quality-job-definition', 'dq-1', { EnableInterContainerTrafficEncryption: false }), params()],
-  'SageMaker.10': [jobDefinition('model-explainability-job-definition', 'me-1', {}), params()],
-  'SageMaker.11': [jobDefinition('data-quality-job-definition', 'dq-1', undefined), params()],
-  'SageMaker.12': [jobDefinition('model-bias-job-definition', 'mb-1', { EnableNetworkIsolation: false }), params()],
-  'SageMaker.13': [jobDefinition('model-quality-job-definition', 'mq-1', { EnableInterContainerTrafficEncryption: false }), params()],
-  'SageMaker.14': [embeddedSchedule('ms-1', { EnableNetworkIsolation: false }), params()],
-  'SageMaker.15': [jobDefinition('model-bias-job-definition', 'mb-1', { EnableInterContainerTrafficEncryption: false }, 2), params()],
-  'SageMaker.16': [model('m-1', { PrimaryContainer: { Image: 'x', ImageConfig: { RepositoryAccessMode: 'Platform' } } }), params()],
-  'SageMaker.17': [featureGroup('fg-1', { OfflineStoreConfig: { S3StorageConfig: { S3Uri: 's3://b/p' } } }), params()],
-  'SageMaker.18': [featureGroup('fg-1', { OnlineStoreConfig: { EnableOnlineStore: true, StorageType: 'Standard' } }), params()],
-  'SageMaker.19': [pipelineModel('pipe', ['Platform', 'Vpc']), params()],
-  'SageMaker.20': [jobDefinition('model-explainability-job-definition', 'me-1', { EnableNetworkIsolation: false }), params()],
-  'SageMaker.21': [snapshot('notebook-instance', 'nb-1', without(notebookDetail(), 'KmsKeyId')), params()],
-  'SageMaker.22': [embeddedSchedule('ms-1', {}), params()],
-  'SageMaker.23': [inferenceExperiment('ie-1', { KmsKey: undefined }), params()],
-  'SageMaker.24': [inferenceExperiment('ie-1', { DataStorageConfig: { Destination: 's3://x' } }), params()],
-  'SageMaker.25': [jobDefinition('model-quality-job-definition', 'mq-1', { EnableNetworkIsolation: false }), params()],
-};
-
-const COPY_STEPS = new Set(['job-definition.snapshot', 'endpoint-config.create-copy']);
+import { model, params } from './fixtures.js';
 
 describe('control registry', () => {
-  it('holds exactly SageMaker.1 to SageMaker.25, in order, with unique ids', () => {
-    expect(CONTROLS.map((c) => c.metadata.id)).toEqual(Array.from({ length: 25 }, (_, i) => `SageMaker.${i + 1}`));
-    expect(new Set(CONTROLS.map((c) => c.metadata.id)).size).toBe(25);
+  it('holds controls with unique SageMaker.N ids, in Security Hub order', () => {
+    const ids = CONTROLS.map((c) => c.metadata.id);
+    for (const id of ids) expect(id).toMatch(/^SageMaker\.\d+$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort(compareControlIds)).toEqual(ids);
   });
 
   it('getControl is case-insensitive and returns undefined for unknown ids', () => {
@@ -79,13 +25,21 @@ describe('control registry', () => {
     expect(getControl('SageMaker.')).toBeUndefined();
   });
 
-  it('controlsByKind and evidenceFor follow the metadata', () => {
-    expect(controlsByKind('notebook-instance').map((c) => c.metadata.id)).toEqual(['SageMaker.1', 'SageMaker.2', 'SageMaker.3', 'SageMaker.8', 'SageMaker.21']);
-    expect(controlsByKind('model-bias-job-definition').map((c) => c.metadata.id)).toEqual(['SageMaker.12', 'SageMaker.15']);
-    expect(evidenceFor('image')).toEqual({ describe: false, tags: true });
-    expect(evidenceFor('app-image-config')).toEqual({ describe: false, tags: true });
-    expect(evidenceFor('notebook-instance')).toEqual({ describe: true, tags: false });
-    expect(new Set(kindsForControls(CONTROLS))).toEqual(new Set(RESOURCE_KINDS));
+  it('the evidence each kind needs follows the metadata, and every kind has a control', () => {
+    const byKind = (kind: string) => CONTROLS.filter((c) => c.metadata.resourceKind === kind).map((c) => c.metadata.id);
+    expect(byKind('notebook-instance')).toEqual(['SageMaker.1', 'SageMaker.2', 'SageMaker.3', 'SageMaker.8', 'SageMaker.21']);
+    expect(byKind('model-bias-job-definition')).toEqual(['SageMaker.12', 'SageMaker.15']);
+    const needs = needsFor(CONTROLS);
+    expect(needs.image).toEqual({ describe: false, tags: true });
+    expect(needs['app-image-config']).toEqual({ describe: false, tags: true });
+    expect(needs['notebook-instance']).toEqual({ describe: true, tags: false });
+    expect(new Set(Object.keys(needs))).toEqual(new Set(RESOURCE_KINDS));
+  });
+
+  it('selectControls picks ids case-insensitively, once each, in Security Hub order, and refuses unknown ids', () => {
+    expect(selectControls(['sagemaker.12', 'SageMaker.3', 'SAGEMAKER.12']).map((c) => c.metadata.id)).toEqual(['SageMaker.3', 'SageMaker.12']);
+    expect(selectControls(undefined)).toHaveLength(CONTROLS.length);
+    expect(() => selectControls(['SageMaker.99'])).toThrow(UnknownControlError);
   });
 
   it('only SageMaker.6 and .7 read tags, and they need no Describe', () => {
@@ -116,60 +70,14 @@ describe('control registry', () => {
     expect(holders).toEqual(['parameters.ts']);
   });
 
-  it('every control has a failing fixture here', () => {
-    expect(Object.keys(FAILING).sort()).toEqual(CONTROLS.map((c) => c.metadata.id).sort());
+  it("every control's test checks it against the contract (test/controls/contract.ts)", () => {
+    const dir = fileURLToPath(new URL('./', import.meta.url));
+    const tests = readdirSync(dir).filter((f) => f.endsWith('.test.ts')).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    for (const c of CONTROLS) {
+      const exported = `sagemaker${c.metadata.id.slice('SageMaker.'.length)}`;
+      expect(tests, `${c.metadata.id}: call describeControlContract(${exported}, …) in its test`).toMatch(new RegExp(`describeControlContract\\(${exported},`));
+    }
   });
-
-  for (const control of CONTROLS) {
-    const id = control.metadata.id;
-    describe(id, () => {
-      const [s, p] = FAILING[id]!;
-
-      it('fails its fixture with a one-sentence reason naming the resource', () => {
-        const r = evaluateControl(control, s, p);
-        expect(r.status).toBe('FAILED');
-        expect(r.reason.startsWith('SageMaker ')).toBe(true);
-        expect(r.reason).toContain(s.ref.name);
-        expect(r.reason.endsWith('.')).toBe(true);
-        expect(r.reason).not.toMatch(/\.\s+[A-Z]/);
-      });
-
-      it('is UNKNOWN, never PASSED, with no evidence', () => {
-        const bare: ResourceSnapshot = { ref: s.ref };
-        expect(evaluateControl(control, bare, p).status).toBe('UNKNOWN');
-      });
-
-      it('plans only allow-listed operations, copies before destroying, and states its remediation kind', () => {
-        const plan = planControl(control, s, p);
-        expect(plan.verify).toEqual(plan.kind === 'recreate' ? { controlId: id, resourceName: compliantName(s.ref.name) } : { controlId: id });
-        expect(plan.steps.length).toBeGreaterThan(0);
-        expect(new Set(plan.steps.map((x) => x.id)).size).toBe(plan.steps.length);
-        let copied = false;
-        for (const x of plan.steps) {
-          const op = automatedOperation(x.operation);
-          expect(op !== undefined || x.operation === 'manual', x.operation).toBe(true);
-          if (op?.destructive) expect(copied, `${x.operation} without a copy before it`).toBe(true);
-          if (COPY_STEPS.has(x.operation)) copied = true;
-        }
-        expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
-        if (plan.kind !== 'manual') expect(plan.kind).toBe(control.metadata.remediation);
-        if (control.metadata.remediation === 'manual') expect(plan.kind).toBe('manual');
-      });
-
-      it('product text stands on its own: no reference to notes a reader does not have', () => {
-        const plan = planControl(control, s, p);
-        const texts = [evaluateControl(control, s, p).reason, plan.summary, plan.disruption ?? '', plan.rollback ?? '', ...plan.steps.map((x) => x.title)];
-        for (const t of texts) {
-          expect(t).not.toMatch(/pitfall|controls\.md|platform\.md/i);
-          expect(t).not.toMatch(/\(P[1-9]\)|\bP[1-9]:/);
-        }
-      });
-
-      it('plan() does not throw on a passing or unread resource', () => {
-        expect(() => planControl(control, { ref: s.ref }, p)).not.toThrow();
-      });
-    });
-  }
 
   it('rejects a snapshot of the wrong kind', () => {
     expect(() => evaluateControl(getControl('SageMaker.1')!, model('m-1'), params())).toThrow(TypeError);

@@ -1,6 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { sagemaker14 } from '../../src/controls/sagemaker-14.js';
 import { sagemaker22 } from '../../src/controls/sagemaker-22.js';
+import { describeControlContract } from './contract.js';
 import { embeddedSchedule, namedSchedule, params, snapshot, unread } from './fixtures.js';
 
 const P = params();
@@ -77,3 +78,6 @@ describe('SageMaker.22 monitoring schedule inter-container traffic encryption', 
     expect(sagemaker22.metadata.remediation).toBe('manual');
   });
 });
+
+describeControlContract(sagemaker14, embeddedSchedule('ms-1', { EnableNetworkIsolation: false }), params());
+describeControlContract(sagemaker22, embeddedSchedule('ms-1', {}), params());

@@ -2,6 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { sagemaker6 } from '../../src/controls/sagemaker-6.js';
 import { sagemaker7 } from '../../src/controls/sagemaker-7.js';
 import type { Control } from '../../src/controls/types.js';
+import { describeControlContract } from './contract.js';
 import { params, snapshot } from './fixtures.js';
 
 type TagKind = 'app-image-config' | 'image';
@@ -76,3 +77,7 @@ for (const { control, kind, label } of CASES) {
     });
   });
 }
+
+const TAG_PARAMS = params({ requiredTagKeys: ['Owner'], remediationTagValues: { Owner: 'ml-platform' } });
+describeControlContract(sagemaker6, snapshot('app-image-config', 'aic-1', undefined, { tags: {} }), TAG_PARAMS);
+describeControlContract(sagemaker7, snapshot('image', 'img-1', undefined, { tags: { 'aws:x': 'y' } }), TAG_PARAMS);

@@ -1,6 +1,6 @@
 import type { Job } from 'bullmq';
 import { pino } from 'pino';
-import type { AuditReport, AuditScope } from '../../src/audit/report.js';
+import type { AuditReport, CoveredScope } from '../../src/audit/report.js';
 import type { ClientFactory } from '../../src/aws/clients.js';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -27,7 +27,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   workers?: boolean;
   /** Replaces the engine (e.g. a synthetic report); otherwise the real engine with `clientFactory`. */
-  runAudit?: (request: AuditScope) => Promise<AuditReport>;
+  runAudit?: (request: CoveredScope) => Promise<AuditReport>;
   clientFactory?: ClientFactory;
   limits?: ThreadLimits;
   standin?: SlackStandinOptions;

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AuditReport, AuditResult, AuditScope } from '../../src/audit/report.js';
+import type { AuditReport, AuditResult, CoveredScope } from '../../src/audit/report.js';
 import { summarize } from '../../src/audit/summary.js';
-import { CONTROL_IDS } from '../../src/controls/index.js';
+import { CONTROLS } from '../../src/controls/index.js';
+
+const CONTROL_IDS = CONTROLS.map((c) => c.metadata.id);
 import type { AuditJobResult } from '../../src/slack/threads/audit.js';
 import { CHANNEL, eventually, everyPostedString, startHarness, type Harness } from './harness.js';
 import { failedResult, plan } from './fixtures.js';
@@ -17,7 +19,7 @@ let h: Harness;
 let result: AuditJobResult;
 let statusTs: string;
 
-function syntheticReport(scope: AuditScope): AuditReport {
+function syntheticReport(scope: CoveredScope): AuditReport {
   const results: AuditResult[] = [];
   for (let i = 0; i < FAILED; i++) {
     const controlId = CONTROL_IDS[i % CONTROL_IDS.length]!;
@@ -33,7 +35,7 @@ function syntheticReport(scope: AuditScope): AuditReport {
       }) as AuditResult,
     );
   }
-  for (let i = 0; i < 500; i++) results.push({ ...failedResult({ controlId: CONTROL_IDS[i % 25]!, resourceName: `ok-${i}` }), status: i % 2 ? 'PASSED' : 'UNKNOWN', remediation: null } as AuditResult);
+  for (let i = 0; i < 500; i++) results.push({ ...failedResult({ controlId: CONTROL_IDS[i % CONTROL_IDS.length]!, resourceName: `ok-${i}` }), status: i % 2 ? 'PASSED' : 'UNKNOWN', remediation: null } as AuditResult);
   const errors = Array.from({ length: 45 }, (_, i) => ({ accountId: '111111111111', region: 'us-east-1', operation: 'sagemaker:DescribeNotebookInstance', code: 'AccessDeniedException', message: `User <!here> is not authorized ${i}` }));
   return { generatedAt: new Date().toISOString(), durationMs: 1234, scope, summary: summarize(results, scope), results, errors, notes: [{ message: 'Security Hub is not enabled in eu-west-1' }] };
 }

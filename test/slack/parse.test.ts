@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CONTROL_IDS } from '../../src/controls/index.js';
+import { CONTROLS } from '../../src/controls/index.js';
+
+const CONTROL_IDS = CONTROLS.map((c) => c.metadata.id);
 import { describeScope, parseCommand, type ParsedCommand } from '../../src/slack/commands/parse.js';
 
 const defaults = { accounts: ['111111111111'], regions: ['us-east-1'], controlIds: CONTROL_IDS };

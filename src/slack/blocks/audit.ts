@@ -1,4 +1,4 @@
-import type { AuditReport, AuditResult, AuditScope, ResultStatus } from '../../audit/report.js';
+import type { AuditReport, AuditResult, CoveredScope, ResultStatus } from '../../audit/report.js';
 import type { RemediationPlan } from '../../plans/plan.js';
 import { BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
@@ -43,7 +43,7 @@ function cliHint(controlId: string): string {
   return `see CLI \`sagemaker-audit scan --controls ${escapeMrkdwn(controlId)}\``;
 }
 
-export function auditStartedMessage(auditId: string, scope: AuditScope, requestedBy: string, totalControls: number): SlackMessage {
+export function auditStartedMessage(auditId: string, scope: CoveredScope, requestedBy: string, totalControls: number): SlackMessage {
   const line = `:hourglass_flowing_sand: Auditing ${describeScope(scope, totalControls)} — requested by ${mention(requestedBy)}`;
   return {
     text: truncate(line, LIMITS.messageText),
@@ -51,7 +51,7 @@ export function auditStartedMessage(auditId: string, scope: AuditScope, requeste
   };
 }
 
-export function auditFailedMessage(auditId: string, scope: AuditScope, requestedBy: string, totalControls: number, error: unknown, durationMs: number): SlackMessage {
+export function auditFailedMessage(auditId: string, scope: CoveredScope, requestedBy: string, totalControls: number, error: unknown, durationMs: number): SlackMessage {
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   const line = `:x: The audit of ${describeScope(scope, totalControls)} failed after ${formatDuration(durationMs)}: *${safe(name, 100)}* ${safe(message, 1500)}`;

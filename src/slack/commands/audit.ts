@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { SlashCommand } from '@slack/bolt';
-import type { AuditScope } from '../../audit/report.js';
+import type { CoveredScope } from '../../audit/report.js';
 import { auditStartedMessage } from '../blocks/audit.js';
 import { slackErrorCode } from '../errors.js';
 import { ephemeral } from '../listener-kit.js';
@@ -14,7 +14,7 @@ export function auditIdFor(command: SlashCommand, requestDigest: string | undefi
 }
 
 /** Posts the "⏳ Auditing…" message in the channel and queues the audit job with that message's ts. */
-export async function startAudit(parsed: { scope: AuditScope }, { command, respond, client, requestDigest }: CommandContext, deps: ListenerDeps): Promise<void> {
+export async function startAudit(parsed: { scope: CoveredScope }, { command, respond, client, requestDigest }: CommandContext, deps: ListenerDeps): Promise<void> {
   const auditId = auditIdFor(command, requestDigest);
   const started = auditStartedMessage(auditId, parsed.scope, command.user_id, deps.controlIds.length);
   let ts: string | undefined;

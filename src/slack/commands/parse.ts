@@ -1,4 +1,4 @@
-import type { AuditScope, AuditSource } from '../../audit/report.js';
+import type { AuditSource, CoveredScope } from '../../audit/report.js';
 import { RESOURCE_ARN_PATTERN, RESOURCE_NAME_PATTERN, isAccountId, isRegion, shown, splitList } from '../../validation.js';
 import { COMMAND } from '../ids.js';
 import { code, escapeMrkdwn } from '../mrkdwn.js';
@@ -16,7 +16,7 @@ import { code, escapeMrkdwn } from '../mrkdwn.js';
  */
 
 export type ParsedCommand =
-  | { kind: 'audit'; scope: AuditScope }
+  | { kind: 'audit'; scope: CoveredScope }
   | { kind: 'help' }
   | { kind: 'history'; resource: string | undefined }
   | { kind: 'digest'; args: string[] }
@@ -107,7 +107,7 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
   }
   if (problems.length > 0) return { kind: 'invalid', problems };
 
-  const scope: AuditScope = {
+  const scope: CoveredScope = {
     accounts: accounts.length > 0 ? accounts : [...defaults.accounts],
     regions: regions.length > 0 ? regions : [...defaults.regions],
     controls,
@@ -128,7 +128,7 @@ export const USAGE = [
 ].join('\n');
 
 /** Human summary of a scope for mrkdwn (escaped, though every part was validated when parsed). */
-export function describeScope(scope: AuditScope, totalControls: number): string {
+export function describeScope(scope: CoveredScope, totalControls: number): string {
   const many = (items: string[], max: number) => escapeMrkdwn(items.length > max ? `${items.slice(0, max).join(', ')} and ${items.length - max} more` : items.join(', '));
   const accounts = scope.accounts.length > 0 ? `account${scope.accounts.length > 1 ? 's' : ''} ${many(scope.accounts, 10)}` : 'the bot’s own account';
   const regions = scope.regions.length > 0 ? many(scope.regions, 10) : 'the configured regions';

@@ -1,6 +1,6 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { AuditReport, AuditScope } from '../../audit/report.js';
+import type { AuditReport, CoveredScope } from '../../audit/report.js';
 import type { AuditJobData } from '../../queue/jobs.js';
 import type { ProposalStore } from '../../remediation/proposals.js';
 import type { AuditTrail } from '../../trail.js';
@@ -34,7 +34,7 @@ export interface AuditThreadDeps {
   proposals: ProposalStore;
   trail: AuditTrail;
   /** The engine, bound to its own deps (config, AWS client factory) by the composition root. */
-  runAudit: (request: AuditScope) => Promise<AuditReport>;
+  runAudit: (request: CoveredScope) => Promise<AuditReport>;
   /** Number of controls in the catalog (for "all N controls"). */
   totalControls: number;
   /** Paces thread replies (Slack allows about one message per second per channel). */

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { AuditReport, AuditScope } from '../../audit/report.js';
+import type { AuditReport, CoveredScope } from '../../audit/report.js';
 import type { Config } from '../../config.js';
 import { trendChartPng } from '../../digest/chart.js';
 import { digestCsv } from '../../digest/csv.js';
@@ -26,7 +26,7 @@ export interface DigestDeps extends Pick<RiskJobDeps, 'securityHub'> {
   state: DigestStateStore;
   risks: RiskStore;
   /** The engine with the accepted risks applied, bound by the composition root. */
-  runAudit: (scope: AuditScope) => Promise<AuditReport>;
+  runAudit: (scope: CoveredScope) => Promise<AuditReport>;
   logger?: Logger;
   now?: () => Date;
   controlTitles?: Record<string, string>;

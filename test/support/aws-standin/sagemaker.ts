@@ -1,3 +1,6 @@
+import { JOB_DEFINITIONS, KINDS } from '../../../src/aws/kinds/index.js';
+import type { MonitoringType } from '../../../src/aws/kinds/index.js';
+import type { ResourceKind } from '../../../src/aws/resources.js';
 import type { CallContext, Handler, Json } from './context.js';
 import { arr, clone, epoch, num, obj, str } from './context.js';
 import { AwsError, resourceInUse, resourceNotFound, validation } from './errors.js';
@@ -6,8 +9,11 @@ import type { RegionState, SageMakerKind, StoredResource, Tag } from './state.js
 
 /* ------------------------------------------------------------------ helpers */
 
-/** Kinds whose ARN carries the lower-cased name (AWS convention). */
-const LOWERCASE_ARN = new Set<SageMakerKind>(['notebook-instance', 'model', 'endpoint-config', 'endpoint']);
+/**
+ * Kinds whose ARN carries the lower-cased name (AWS convention): the same fact the product's kind descriptors hold,
+ * plus endpoints, which the product only reads through the endpoint-config fix.
+ */
+const LOWERCASE_ARN = new Set<SageMakerKind>([...Object.values(KINDS).filter((d) => d.lowercaseArnName).map((d) => d.kind), 'endpoint']);
 /** Kinds whose names are unique case-insensitively (looked up by lower-cased name). */
 const CASE_INSENSITIVE = LOWERCASE_ARN;
 
@@ -372,15 +378,9 @@ const notebookHandlers: Record<string, Handler> = {
 
 /* ------------------------------------------------------------------ monitoring job definitions */
 
-const FAMILIES = [
-  ['DataQuality', 'data-quality-job-definition'],
-  ['ModelQuality', 'model-quality-job-definition'],
-  ['ModelBias', 'model-bias-job-definition'],
-  ['ModelExplainability', 'model-explainability-job-definition'],
-] as const;
-
-export type MonitoringType = (typeof FAMILIES)[number][0];
-const KIND_OF_TYPE = Object.fromEntries(FAMILIES) as Record<MonitoringType, SageMakerKind>;
+/** The four Model Monitor families, from the product's descriptors: their MonitoringType and kind. */
+const FAMILIES = Object.values(JOB_DEFINITIONS).map((d) => [d.monitoringType, d.kind] as const);
+const KIND_OF_TYPE = Object.fromEntries(FAMILIES) as Record<MonitoringType, ResourceKind>;
 
 function jobDefinitionEndpoint(r: StoredResource, family: string): string | undefined {
   const ji = obj(r.input[`${family}JobInput`]);
