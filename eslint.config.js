@@ -16,7 +16,7 @@ const LAYERS = [
   ['src/risks'],
   ['src/digest'],
   ['src/remediation'],
-  ['src/iam'],
+  ['src/iam', 'src/deploy'],
   ['src/queue'],
   ['src/slack', 'src/cli', 'src/demo'],
   ['src/services.ts'],

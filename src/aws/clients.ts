@@ -1,6 +1,7 @@
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
 import { roleArnFor } from './arns.js';
@@ -50,6 +51,13 @@ export function createStsClient(o: ClientOptions): STSClient {
 
 export function createOrganizationsClient(o: ClientOptions): OrganizationsClient {
   return new OrganizationsClient(baseConfig(o));
+}
+
+/** The hub's event queue. A long poll holds a request up to 20 s, so the request timeout must outlast it. */
+export const SQS_REQUEST_TIMEOUT_MS = 30_000;
+
+export function createSqsClient(o: ClientOptions): SQSClient {
+  return new SQSClient({ ...baseConfig(o), requestHandler: { requestTimeout: SQS_REQUEST_TIMEOUT_MS } });
 }
 
 /** Closes the sockets of clients that are no longer needed. */

@@ -7,6 +7,7 @@ export const appImageConfig: KindDescriptor<'app-image-config'> = {
   label: 'app image configuration',
   resourceType: 'AWS::SageMaker::AppImageConfig',
   lowercaseArnName: false,
+  nameField: 'AppImageConfigName',
   list: {
     operation: 'ListAppImageConfigs',
     pages: (client, pageSize) =>

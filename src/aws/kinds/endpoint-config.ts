@@ -13,6 +13,7 @@ export const endpointConfig: RecreatableKind<'endpoint-config'> = {
   label: 'endpoint configuration',
   resourceType: 'AWS::SageMaker::EndpointConfig',
   lowercaseArnName: true,
+  nameField: 'EndpointConfigName',
   list: {
     operation: 'ListEndpointConfigs',
     pages: (client, pageSize) =>
@@ -32,7 +33,6 @@ export const endpointConfig: RecreatableKind<'endpoint-config'> = {
     operation: 'DeleteEndpointConfig',
     call: (client, name) => client.send(new DeleteEndpointConfigCommand({ EndpointConfigName: name })),
   },
-  nameField: 'EndpointConfigName',
   arnField: 'EndpointConfigArn',
   outputOnly: ['CreationTime'],
   versionSignal: 'creation-time',

@@ -7,6 +7,7 @@ export const featureGroup: KindDescriptor<'feature-group'> = {
   label: 'feature group',
   resourceType: 'AWS::SageMaker::FeatureGroup',
   lowercaseArnName: false,
+  nameField: 'FeatureGroupName',
   list: {
     operation: 'ListFeatureGroups',
     pages: (client, pageSize) =>

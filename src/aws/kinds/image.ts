@@ -7,6 +7,7 @@ export const image: KindDescriptor<'image'> = {
   label: 'image',
   resourceType: 'AWS::SageMaker::Image',
   lowercaseArnName: false,
+  nameField: 'ImageName',
   list: {
     operation: 'ListImages',
     pages: (client, pageSize) =>

@@ -7,6 +7,7 @@ export const inferenceExperiment: KindDescriptor<'inference-experiment'> = {
   label: 'inference experiment',
   resourceType: 'AWS::SageMaker::InferenceExperiment',
   lowercaseArnName: true,
+  nameField: 'Name',
   list: {
     operation: 'ListInferenceExperiments',
     // The summary carries no ARN; it is built from the name (see arnFor).

@@ -54,6 +54,7 @@ function jobDefinition<K extends JobDefinitionKind>(spec: {
     label: spec.label,
     resourceType: `AWS::SageMaker::${family}`,
     lowercaseArnName: false,
+    nameField: 'JobDefinitionName',
     monitoringType: spec.type,
     list: {
       operation: `List${family}s`,
@@ -65,7 +66,6 @@ function jobDefinition<K extends JobDefinitionKind>(spec: {
     describe: { operation: `Describe${family}`, call: async (client, name) => withoutMetadata(await spec.describe(client, name)) },
     create: { operation: `Create${family}`, call: spec.create },
     delete: { operation: `Delete${family}`, call: spec.delete },
-    nameField: 'JobDefinitionName',
     arnField: 'JobDefinitionArn',
     outputOnly: ['CreationTime'],
     versionSignal: 'creation-time',

@@ -7,6 +7,7 @@ export const model: KindDescriptor<'model'> = {
   label: 'model',
   resourceType: 'AWS::SageMaker::Model',
   lowercaseArnName: true,
+  nameField: 'ModelName',
   list: {
     operation: 'ListModels',
     pages: (client, pageSize) =>

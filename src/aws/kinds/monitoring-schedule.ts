@@ -7,6 +7,7 @@ export const monitoringSchedule: KindDescriptor<'monitoring-schedule'> = {
   label: 'monitoring schedule',
   resourceType: 'AWS::SageMaker::MonitoringSchedule',
   lowercaseArnName: false,
+  nameField: 'MonitoringScheduleName',
   list: {
     operation: 'ListMonitoringSchedules',
     pages: (client, pageSize) =>

@@ -7,6 +7,7 @@ export const notebookInstance: KindDescriptor<'notebook-instance'> = {
   label: 'notebook instance',
   resourceType: 'AWS::SageMaker::NotebookInstance',
   lowercaseArnName: true,
+  nameField: 'NotebookInstanceName',
   list: {
     operation: 'ListNotebookInstances',
     pages: (client, pageSize) =>

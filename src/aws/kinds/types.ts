@@ -30,6 +30,11 @@ export interface KindDescriptor<K extends ResourceKind = ResourceKind> {
   resourceType: string;
   /** AWS lower-cases the name in this kind's ARNs. */
   lowercaseArnName: boolean;
+  /**
+   * The request member that names the resource in its Describe, Create, Update and Delete calls (CloudTrail shows it
+   * camelCased in `requestParameters`). The calls themselves are `<verb><noun>`, the noun being the Describe call's.
+   */
+  nameField: string;
   list: { operation: string; pages(client: SageMakerClient, pageSize: number): AsyncIterable<ListedResource[]> };
   describe: { operation: string; call(client: SageMakerClient, name: string): Promise<DescribeOutputs[K]> };
   /** The Describe field holding the resource's lifecycle state (InService, Stopped…), for kinds that have one. */
@@ -43,8 +48,6 @@ export interface KindDescriptor<K extends ResourceKind = ResourceKind> {
 export interface RecreatableKind<K extends ResourceKind = ResourceKind> extends KindDescriptor<K> {
   create: { operation: string; call(client: SageMakerClient, input: Record<string, unknown>): Promise<unknown> };
   delete: { operation: string; call(client: SageMakerClient, name: string): Promise<unknown> };
-  /** The Create input that names the resource (also in the Describe output). */
-  nameField: string;
   /** The Describe field holding the resource's ARN. */
   arnField: string;
   /** Describe fields that are outputs only (besides the ARN); every other field is a Create input of the same name. */
