@@ -12,7 +12,7 @@ const LAYERS = [
   ['src/plans'],
   ['src/controls'],
   ['src/audit'],
-  ['src/trail.ts'],
+  ['src/trail.ts', 'src/routing.ts'],
   ['src/risks'],
   ['src/digest'],
   ['src/remediation'],

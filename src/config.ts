@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { ACCOUNT_ID_PATTERN, REGION_PATTERN, SLACK_USER_OR_GROUP_PATTERN } from './validation.js';
 
@@ -38,6 +40,60 @@ const keyValues = z
     return out;
   });
 
+/**
+ * A setting whose value is a YAML or JSON file (JSON is YAML): read once at start-up and validated, so a bad file
+ * stops start-up with one line naming the variable, the file and the problem.
+ */
+const fileSetting = <T extends z.ZodType>(schema: T) =>
+  z
+    .string()
+    .optional()
+    .transform((path, ctx): z.output<T> | undefined => {
+      if (path === undefined || path.trim() === '') return undefined;
+      let raw: unknown;
+      try {
+        raw = parseYaml(readFileSync(path, 'utf8'));
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `cannot read ${path}: ${(err as Error).message.split('\n')[0]}` });
+        return z.NEVER;
+      }
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        ctx.addIssue({ code: 'custom', message: `${path}: ${issue?.path.join('.') || '(file)'} ${issue?.message ?? 'is invalid'}` });
+        return z.NEVER;
+      }
+      return parsed.data;
+    });
+
+const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
+const route = z.strictObject({
+  channel: z.string().regex(SLACK_CHANNEL, 'must be a Slack channel id (C…)'),
+  /** A user group to mention in the channel, e.g. the team that owns the resources. */
+  mention: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id (S…)').optional(),
+});
+
+/** ROUTING_FILE: which channel hears about which resources. */
+const routingFile = z.strictObject({
+  default: route,
+  routes: z
+    .array(
+      route.extend({
+        name: z.string().min(1).max(80),
+        match: z
+          .strictObject({
+            accounts: z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id')).min(1).optional(),
+            ous: z.array(z.string().regex(/^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/, 'not an organizational unit or root id')).min(1).optional(),
+            regions: z.array(z.string().regex(REGION_PATTERN, 'not an AWS region name')).min(1).optional(),
+            tags: z.record(z.string().min(1), z.union([z.string(), z.array(z.string()).min(1)])).optional(),
+          })
+          .refine((m) => Object.keys(m).length > 0, 'needs at least one of accounts, ous, regions, tags'),
+      }),
+    )
+    .default([]),
+});
+export type RoutingTable = z.output<typeof routingFile>;
+
 const auditEnv = z.object({
   AWS_REGION: z.string().optional(),
   AWS_DEFAULT_REGION: z.string().optional(),
@@ -72,6 +128,9 @@ const appEnv = z.object({
   REMEDIATION_ACCOUNT_RATE: int(5, 1, 1000),
   SECURITYHUB_SYNC: bool(false),
   ACCEPT_RISK_MAX_DAYS: int(365, 1, 3650),
+  EVENTS_QUEUE_URL: z.url().optional(),
+  EVENTS_DEBOUNCE_SECONDS: int(10, 0, 300),
+  ROUTING_FILE: fileSetting(routingFile),
 });
 
 /** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
@@ -115,6 +174,10 @@ export interface AppConfig {
   remediation: { mode: 'execute' | 'dry-run'; concurrency: number; accountRatePerSecond: number };
   securityHubSync: boolean;
   acceptRiskMaxDays: number;
+  /** Event-driven detection: the hub queue the app reads (none: only audits people and the digest ask for). */
+  events: { queueUrl: string | undefined; debounceSeconds: number };
+  /** Which channel hears about which resources; without a file, everything goes to the digest channel. */
+  routing: RoutingTable | undefined;
 }
 
 export type Config = AuditConfig & { app: AppConfig };
@@ -188,6 +251,8 @@ export function loadConfig(env: Env): Config {
       remediation: { mode: app.REMEDIATION_MODE, concurrency: app.REMEDIATION_CONCURRENCY, accountRatePerSecond: app.REMEDIATION_ACCOUNT_RATE },
       securityHubSync: app.SECURITYHUB_SYNC,
       acceptRiskMaxDays: app.ACCEPT_RISK_MAX_DAYS,
+      events: { queueUrl: app.EVENTS_QUEUE_URL, debounceSeconds: app.EVENTS_DEBOUNCE_SECONDS },
+      routing: app.ROUTING_FILE,
     }),
   });
 }
