@@ -38,9 +38,16 @@ const keyValues = z
     return out;
   });
 
+/** A region variable of the SDK's own (empty = unset); checked here too because the CLI echoes what it audits. */
+const sdkRegion = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+  .pipe(z.string().regex(REGION_PATTERN, 'not an AWS region name').optional());
+
 const auditEnv = z.object({
-  AWS_REGION: z.string().optional(),
-  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_REGION: sdkRegion,
+  AWS_DEFAULT_REGION: sdkRegion,
   AUDIT_REGIONS: list().pipe(z.array(z.string().regex(REGION_PATTERN, 'not an AWS region name'))),
   AUDIT_ACCOUNTS: list().pipe(z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id'))),
   AUDIT_ROLE: z.string().optional(),

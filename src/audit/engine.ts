@@ -195,7 +195,7 @@ async function auditTarget(
       if (r.status === 'FAILED') {
         r.securityHub = findingView(f, f ? 'agrees' : 'failing-not-reported');
       } else if (r.status === 'UNKNOWN') {
-        r.securityHub = findingView(f, f ? 'reported-only' : 'agrees');
+        r.securityHub = findingView(f, f ? 'reported-only' : 'not-compared');
         if (f) r.reason = `${r.reason} Security Hub reports it FAILED.`;
       } else {
         r.securityHub = findingView(f, f ? 'fixed-still-reported' : 'agrees');
