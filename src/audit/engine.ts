@@ -165,7 +165,7 @@ async function auditTarget(
       source === 'sagemaker'
         ? undefined
         : readFailedFindings(clients.securityHub, { accountId, region, controlIds: controls.map((c) => c.metadata.id), limit }).catch(
-            (err: unknown): FindingsRead => ({ enabled: true, findings: [], pages: 0, error: toReadError(err, { accountId, region, operation: 'securityhub:GetFindings' }) }),
+            (err: unknown): FindingsRead => ({ enabled: true, findings: [], pages: 0, error: toReadError(err, { accountId, region, service: 'securityhub', operation: 'securityhub:GetFindings' }) }),
           );
     const [inv, sh] = await Promise.all([inventory, findings]);
     if (inv) errors.push(...inv.errors);
@@ -249,7 +249,7 @@ export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<Au
   if (!['sagemaker', 'securityhub', 'both'].includes(source)) throw new AuditRequestError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);
   const regions = [...new Set(request.regions && request.regions.length > 0 ? request.regions : config.regions)];
   if (regions.length === 0) throw new AuditRequestError('no region: set --regions or AWS_REGION');
-  const factory = deps.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts });
+  const factory = deps.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts, timeouts: config.awsTimeouts });
   const resource = request.resource?.trim() || undefined;
 
   const resolved = await resolveTargets({

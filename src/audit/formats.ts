@@ -1,3 +1,4 @@
+import { failedCall } from '../aws/errors.js';
 import { CONTROLS } from '../controls/index.js';
 import type { AuditReport, AuditResult } from './report.js';
 import { auditVerdict, verdictLine } from './verdict.js';
@@ -109,7 +110,7 @@ function formatTable(report: AuditReport, width: number, totalControls: number):
     out.push('');
     out.push(`Errors (${report.errors.length}):`);
     for (const e of report.errors) {
-      out.push(`  ${e.accountId} ${e.region} ${e.operation}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${truncate(e.message, Math.max(40, width - 60))}`);
+      out.push(`  ${e.accountId} ${e.region} ${failedCall(e)}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${truncate(e.message, Math.max(40, width - 60))}`);
     }
   }
   if (report.notes.length > 0) {
@@ -204,7 +205,7 @@ function formatMarkdown(report: AuditReport, totalControls: number): string {
     out.push('');
     out.push('## Errors');
     out.push('');
-    for (const e of report.errors) out.push(`- ${mdCell(`${e.accountId} ${e.region} ${e.operation}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${e.message}`)}`);
+    for (const e of report.errors) out.push(`- ${mdCell(`${e.accountId} ${e.region} ${failedCall(e)}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${e.message}`)}`);
   }
   if (report.notes.length > 0) {
     out.push('');

@@ -1,5 +1,6 @@
 import type { AcceptedRisk, AuditReport, AuditResult } from '../audit/report.js';
 import { auditVerdict, type AuditVerdict } from '../audit/verdict.js';
+import { failedCall } from '../aws/errors.js';
 import type { AcceptedRiskRecord } from '../risks/types.js';
 import type { CarriedReason, DigestDiff, FindingState } from './diff.js';
 import { ageInDays, emptySeverityCounts, severityRank } from './keys.js';
@@ -174,7 +175,7 @@ export function buildDigestModel(input: DigestModelInput): DigestModel {
     const region = e.region || '*';
     const k = `${e.accountId}|${region}`;
     const s = scopes.get(k) ?? { accountId: e.accountId, region, problems: [], message: e.message, carried: 0 };
-    const problem = `${e.operation}: ${e.code}`;
+    const problem = `${failedCall(e)}: ${e.code}`;
     if (!s.problems.includes(problem)) s.problems.push(problem);
     scopes.set(k, s);
   }

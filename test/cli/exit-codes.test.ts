@@ -69,7 +69,7 @@ describe('exit status: never a false green', () => {
     const out = await cli(['scan', '--regions', 'us-east-1,eu-west-1', '--controls', 'SageMaker.3', '--format', 'json']);
     const report = JSON.parse(out.stdout) as AuditReport;
     expect(report.summary.byStatus).toMatchObject({ PASSED: 1, FAILED: 0 });
-    expect(report.errors).toEqual([expect.objectContaining({ region: 'eu-west-1', operation: 'ListNotebookInstances' })]);
+    expect(report.errors).toEqual([expect.objectContaining({ region: 'eu-west-1', service: 'sagemaker', operation: 'ListNotebookInstances' })]);
     expect(out.code).toBe(2);
     expect((await cli(['scan', '--regions', 'us-east-1', '--controls', 'SageMaker.3', '--format', 'json'])).code).toBe(0);
   });

@@ -1,5 +1,6 @@
 import type { AuditReport, AuditResult, CoveredScope, ResultStatus } from '../../audit/report.js';
 import { auditVerdict, verdictWords, type AuditOutcome } from '../../audit/verdict.js';
+import { failedCall } from '../../aws/errors.js';
 import type { RemediationPlan } from '../../plans/plan.js';
 import { BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
@@ -240,7 +241,7 @@ export function auditThreadMessages(auditId: string, report: AuditReport, select
   if (report.errors.length > 0) {
     errLines.push(`*${plural(report.errors.length, 'read error')}* (evidence that could not be read is UNKNOWN, never passed):`);
     for (const e of report.errors.slice(0, maxErrors)) {
-      errLines.push(`• ${code(e.accountId)} ${code(e.region)} ${safe(e.operation, 80)}: *${safe(e.code, 80)}* ${safe(e.message, 300)}`);
+      errLines.push(`• ${code(e.accountId)} ${code(e.region)} ${safe(failedCall(e), 80)}: *${safe(e.code, 80)}* ${safe(e.message, 300)}`);
     }
     if (report.errors.length > maxErrors) errLines.push(`… and ${report.errors.length - maxErrors} more read errors (see CLI \`sagemaker-audit scan\`)`);
   }
