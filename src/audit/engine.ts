@@ -173,14 +173,19 @@ async function auditTarget(
 
     if (sh.error) errors.push(sh.error);
     if (!sh.enabled) {
-      notes.push({
-        accountId,
-        region,
-        message:
-          source === 'securityhub'
-            ? 'Security Hub is not enabled here: no findings to report.'
-            : 'Security Hub is not enabled here: results come from the live SageMaker evaluation only.',
-      });
+      // With Security Hub as the only source, nothing at all was read here: that is missing evidence, not a pass.
+      if (source === 'securityhub') {
+        errors.push({
+          accountId,
+          region,
+          service: 'securityhub',
+          operation: 'securityhub:GetFindings',
+          code: 'SecurityHubNotEnabled',
+          message: 'Security Hub is not enabled here, and with source securityhub nothing else is read: nothing was evaluated.',
+        });
+      } else {
+        notes.push({ accountId, region, message: 'Security Hub is not enabled here: results come from the live SageMaker evaluation only.' });
+      }
       return { results, errors, notes, resources };
     }
     if (sh.error) return { results, errors, notes, resources }; // findings unknown: leave securityHub null

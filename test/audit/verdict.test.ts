@@ -76,4 +76,13 @@ describe('runAudit: UNKNOWN results do not agree with Security Hub', () => {
     expect(report.summary.drift).toMatchObject({ agrees: 0, 'not-compared': 4 });
     expect(auditVerdict(report)).toMatchObject({ outcome: 'incomplete', unknown: 4, errors: 4 });
   });
+
+  it('source securityhub where Security Hub is not enabled: nothing was read, an error and not a pass', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 2);
+    standin.region(ACCOUNT, 'us-east-1').securityHub.enabled = false;
+    const report = await runAudit({ regions: ['us-east-1'], source: 'securityhub' }, { config: testConfig(), clientFactory: factoryFor(standin) });
+    expect(report.results).toEqual([]);
+    expect(report.errors).toEqual([expect.objectContaining({ region: 'us-east-1', service: 'securityhub', code: 'SecurityHubNotEnabled' })]);
+    expect(auditVerdict(report)).toMatchObject({ outcome: 'incomplete', nothingRead: true });
+  });
 });
