@@ -1,10 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAudit } from '../../src/audit/engine.js';
 import type { AuditReport, AuditResult } from '../../src/audit/report.js';
 import { auditVerdict, verdictLine } from '../../src/audit/verdict.js';
 import type { ReadError } from '../../src/aws/resources.js';
-import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
-import { ACCOUNT, createNotebooks, factoryFor, testConfig, useFakeCredentials } from './standin-helpers.js';
+import { ACCOUNT, createNotebooks, factoryFor, standinForTests, testConfig, useFakeCredentials } from './standin-helpers.js';
 
 const result = (status: AuditResult['status']): AuditResult => ({
   controlId: 'SageMaker.2',
@@ -54,19 +53,10 @@ describe('auditVerdict: one rule for the CLI exit code, the Slack headline and t
 
 describe('runAudit: UNKNOWN results do not agree with Security Hub', () => {
   useFakeCredentials();
-  let standin: AwsStandin;
-  beforeAll(async () => {
-    standin = await startAwsStandin({ transitionDelayMs: 0 });
-  });
-  afterAll(async () => {
-    await standin.close();
-  });
-  afterEach(() => {
-    standin.state.clear();
-    standin.clearFaults();
-  });
+  const aws = standinForTests();
 
   it('every DescribeNotebookInstance denied: 4 UNKNOWN, none counted as agreeing, the verdict is incomplete', async () => {
+    const standin = aws();
     createNotebooks(standin, ACCOUNT, 'us-east-1', 4);
     standin.failNext('DescribeNotebookInstance', { code: 'AccessDeniedException', message: 'not allowed', status: 400 }, { count: 100 });
     const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.2'] }, { config: testConfig(), clientFactory: factoryFor(standin) });
@@ -78,6 +68,7 @@ describe('runAudit: UNKNOWN results do not agree with Security Hub', () => {
   });
 
   it('source securityhub where Security Hub is not enabled: nothing was read, an error and not a pass', async () => {
+    const standin = aws();
     createNotebooks(standin, ACCOUNT, 'us-east-1', 2);
     standin.region(ACCOUNT, 'us-east-1').securityHub.enabled = false;
     const report = await runAudit({ regions: ['us-east-1'], source: 'securityhub' }, { config: testConfig(), clientFactory: factoryFor(standin) });

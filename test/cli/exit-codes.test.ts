@@ -3,30 +3,25 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileS
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditReport } from '../../src/audit/report.js';
 import { main } from '../../src/cli/main.js';
-import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
-import { ACCOUNT, createNotebook, createNotebooks, useFakeCredentials } from '../audit/standin-helpers.js';
+import type { AwsStandin } from '../support/aws-standin/index.js';
+import { ACCOUNT, createNotebook, createNotebooks, standinForTests, useFakeCredentials } from '../audit/standin-helpers.js';
 
 // The CLI in-process against the stand-in. This file owns its process (vitest forks): the SDK finds the stand-in
 // through AWS_ENDPOINT_URL, as it would find a real endpoint; the CLI's own settings come through `env`.
 useFakeCredentials();
+const aws = standinForTests();
 let standin: AwsStandin;
 const ENV = { AWS_REGION: 'us-east-1', AWS_MAX_ATTEMPTS: '2' };
 
-beforeAll(async () => {
-  standin = await startAwsStandin({ transitionDelayMs: 0 });
+beforeAll(() => {
+  standin = aws();
   process.env.AWS_ENDPOINT_URL = standin.url;
 });
-afterAll(async () => {
+afterAll(() => {
   delete process.env.AWS_ENDPOINT_URL;
-  await standin.close();
-});
-afterEach(() => {
-  standin.state.clear();
-  standin.clearFaults();
-  standin.resetCounters();
 });
 
 async function cli(args: string[], env: Record<string, string> = ENV): Promise<{ code: number; stdout: string; stderr: string }> {
