@@ -107,16 +107,11 @@ export function failedCall(e: Pick<ReadError, 'service' | 'operation'>): string 
  * operation, e.g. "sts:GetCallerIdentity failed: ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:443".
  */
 export class AwsCallError extends Error {
-  readonly code: string;
-  constructor(
-    readonly call: string,
-    cause: unknown,
-  ) {
+  constructor(call: string, cause: unknown) {
     const code = errorCode(cause);
     const message = messageWithAttempts(cause);
     super(`${call} failed: ${code}${message === code ? '' : `: ${message}`}`, { cause });
     this.name = 'AwsCallError';
-    this.code = code;
   }
 }
 
