@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import type { AuditSource } from '../audit/report.js';
 import { REPORT_FORMATS, type ReportFormat } from '../audit/formats.js';
+import { DEFAULT_AWS_TIMEOUTS } from '../config.js';
 import type { AnyControl } from '../controls/index.js';
 import { accountProblems, regionProblems, shown, splitList } from '../validation.js';
 
@@ -57,7 +58,7 @@ Options:
 
 Credentials come from the AWS SDK default chain (environment, profile, SSO, instance role).
 AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK. Every AWS call gives up after
-AWS_CONNECT_TIMEOUT_MS (default 5000) to connect and AWS_REQUEST_TIMEOUT_MS (default 30000) to answer, then is
+AWS_CONNECT_TIMEOUT_MS (default ${DEFAULT_AWS_TIMEOUTS.connectMs}) to connect and AWS_REQUEST_TIMEOUT_MS (default ${DEFAULT_AWS_TIMEOUTS.requestMs}) to answer, then is
 retried up to AWS_MAX_ATTEMPTS attempts in all; what still fails is listed under errors.
 
 ${EXIT_STATUS}`;
