@@ -94,15 +94,33 @@ const routingFile = z.strictObject({
 });
 export type RoutingTable = z.output<typeof routingFile>;
 
+/** How long one AWS call may wait: to connect, and for an answer (also the longest silence within one). */
+export interface AwsTimeouts {
+  connectMs: number;
+  requestMs: number;
+}
+
+/** The defaults of AWS_CONNECT_TIMEOUT_MS and AWS_REQUEST_TIMEOUT_MS, also used for clients built without a config. */
+export const DEFAULT_AWS_TIMEOUTS: AwsTimeouts = Object.freeze({ connectMs: 5000, requestMs: 30_000 });
+
+/** A region variable of the SDK's own (empty = unset); checked here too because the CLI echoes what it audits. */
+const sdkRegion = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
+  .pipe(z.string().regex(REGION_PATTERN, 'not an AWS region name').optional());
+
 const auditEnv = z.object({
-  AWS_REGION: z.string().optional(),
-  AWS_DEFAULT_REGION: z.string().optional(),
+  AWS_REGION: sdkRegion,
+  AWS_DEFAULT_REGION: sdkRegion,
   AUDIT_REGIONS: list().pipe(z.array(z.string().regex(REGION_PATTERN, 'not an AWS region name'))),
   AUDIT_ACCOUNTS: list().pipe(z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id'))),
   AUDIT_ROLE: z.string().optional(),
   AUDIT_DISCOVER_ACCOUNTS: bool(false),
   AUDIT_CONCURRENCY: int(8, 1, 64),
   AWS_MAX_ATTEMPTS: int(6, 1, 20),
+  AWS_CONNECT_TIMEOUT_MS: int(DEFAULT_AWS_TIMEOUTS.connectMs, 100, 120_000),
+  AWS_REQUEST_TIMEOUT_MS: int(DEFAULT_AWS_TIMEOUTS.requestMs, 100, 900_000),
   SUPPORTED_PLATFORMS: list(['notebook-al2023-v1']),
   REQUIRED_TAG_KEYS: list().pipe(z.array(z.string()).max(6, 'at most 6 keys, as Security Hub allows')),
   REMEDIATION_TAGS: keyValues,
@@ -154,6 +172,8 @@ export interface AuditConfig {
   /** Concurrent AWS calls per account and region. */
   concurrency: number;
   maxAttempts: number;
+  /** Every SDK client gives up on a call after these (then the SDK retries, up to maxAttempts in all). */
+  awsTimeouts: AwsTimeouts;
   controlParameters: ControlParameters;
   logLevel: string;
 }
@@ -209,6 +229,7 @@ export function loadAuditConfig(env: Env): AuditConfig {
     discoverAccounts: e.AUDIT_DISCOVER_ACCOUNTS,
     concurrency: e.AUDIT_CONCURRENCY,
     maxAttempts: e.AWS_MAX_ATTEMPTS,
+    awsTimeouts: Object.freeze({ connectMs: e.AWS_CONNECT_TIMEOUT_MS, requestMs: e.AWS_REQUEST_TIMEOUT_MS }),
     controlParameters: Object.freeze({
       supportedPlatformIdentifiers: e.SUPPORTED_PLATFORMS,
       requiredTagKeys: e.REQUIRED_TAG_KEYS,

@@ -90,7 +90,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     retryConfig: { retries: 5, factor: 3.86 }, // = retryPolicies.fiveRetriesInFiveMinutes (not an ESM named export)
     ...overrides.slackClientOptions,
   });
-  const factory = overrides.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts });
+  const factory = overrides.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts, timeouts: config.awsTimeouts });
   const clients = overrides.clients ?? accountClients(factory, config.role);
   const web = stores(producer, prefix);
   const workerStores = stores(worker, prefix);

@@ -165,7 +165,7 @@ async function auditTarget(
       source === 'sagemaker'
         ? undefined
         : readFailedFindings(clients.securityHub, { accountId, region, controlIds: controls.map((c) => c.metadata.id), limit }).catch(
-            (err: unknown): FindingsRead => ({ enabled: true, findings: [], pages: 0, error: toReadError(err, { accountId, region, operation: 'securityhub:GetFindings' }) }),
+            (err: unknown): FindingsRead => ({ enabled: true, findings: [], pages: 0, error: toReadError(err, { accountId, region, service: 'securityhub', operation: 'securityhub:GetFindings' }) }),
           );
     const [inv, sh] = await Promise.all([inventory, findings]);
     if (inv) errors.push(...inv.errors);
@@ -173,14 +173,19 @@ async function auditTarget(
 
     if (sh.error) errors.push(sh.error);
     if (!sh.enabled) {
-      notes.push({
-        accountId,
-        region,
-        message:
-          source === 'securityhub'
-            ? 'Security Hub is not enabled here: no findings to report.'
-            : 'Security Hub is not enabled here: results come from the live SageMaker evaluation only.',
-      });
+      // With Security Hub as the only source, nothing at all was read here: that is missing evidence, not a pass.
+      if (source === 'securityhub') {
+        errors.push({
+          accountId,
+          region,
+          service: 'securityhub',
+          operation: 'securityhub:GetFindings',
+          code: 'SecurityHubNotEnabled',
+          message: 'Security Hub is not enabled here, and with source securityhub nothing else is read: nothing was evaluated.',
+        });
+      } else {
+        notes.push({ accountId, region, message: 'Security Hub is not enabled here: results come from the live SageMaker evaluation only.' });
+      }
       return { results, errors, notes, resources };
     }
     if (sh.error) return { results, errors, notes, resources }; // findings unknown: leave securityHub null
@@ -195,7 +200,7 @@ async function auditTarget(
       if (r.status === 'FAILED') {
         r.securityHub = findingView(f, f ? 'agrees' : 'failing-not-reported');
       } else if (r.status === 'UNKNOWN') {
-        r.securityHub = findingView(f, f ? 'reported-only' : 'agrees');
+        r.securityHub = findingView(f, f ? 'reported-only' : 'not-compared');
         if (f) r.reason = `${r.reason} Security Hub reports it FAILED.`;
       } else {
         r.securityHub = findingView(f, f ? 'fixed-still-reported' : 'agrees');
@@ -249,7 +254,7 @@ export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<Au
   if (!['sagemaker', 'securityhub', 'both'].includes(source)) throw new AuditRequestError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);
   const regions = [...new Set(request.regions && request.regions.length > 0 ? request.regions : config.regions)];
   if (regions.length === 0) throw new AuditRequestError('no region: set --regions or AWS_REGION');
-  const factory = deps.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts });
+  const factory = deps.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts, timeouts: config.awsTimeouts });
   const resource = request.resource?.trim() || undefined;
 
   const resolved = await resolveTargets({

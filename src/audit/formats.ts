@@ -1,5 +1,7 @@
+import { failedCall } from '../aws/errors.js';
 import { CONTROLS } from '../controls/index.js';
 import type { AuditReport, AuditResult } from './report.js';
+import { auditVerdict, verdictLine } from './verdict.js';
 
 export const REPORT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -60,6 +62,15 @@ function countsLine(report: AuditReport): string {
   );
 }
 
+/** "Security Hub: 2 agree, …": how the live results compare with Security Hub's findings. */
+function driftLine(report: AuditReport): string {
+  const d = report.summary.drift;
+  return (
+    `Security Hub: ${d.agrees} agree, ${d['fixed-still-reported']} fixed but still reported, ${d['failing-not-reported']} failing but not reported, ` +
+    `${d['reported-only']} reported only, ${d['not-compared']} not compared (UNKNOWN live)`
+  );
+}
+
 function driftText(r: AuditResult): string {
   return r.securityHub ? r.securityHub.drift : '';
 }
@@ -93,15 +104,13 @@ function formatTable(report: AuditReport, width: number, totalControls: number):
   if (report.results.length === 0) out.push('(no results)');
   out.push('');
   out.push(countsLine(report));
-  const d = report.summary.drift;
-  if (report.scope.source !== 'sagemaker') {
-    out.push(`Security Hub: ${d.agrees} agree, ${d['fixed-still-reported']} fixed but still reported, ${d['failing-not-reported']} failing but not reported, ${d['reported-only']} reported only`);
-  }
+  if (report.scope.source !== 'sagemaker') out.push(driftLine(report));
+  out.push(`Verdict: ${verdictLine(auditVerdict(report))}`);
   if (report.errors.length > 0) {
     out.push('');
     out.push(`Errors (${report.errors.length}):`);
     for (const e of report.errors) {
-      out.push(`  ${e.accountId} ${e.region} ${e.operation}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${truncate(e.message, Math.max(40, width - 60))}`);
+      out.push(`  ${e.accountId} ${e.region} ${failedCall(e)}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${truncate(e.message, Math.max(40, width - 60))}`);
     }
   }
   if (report.notes.length > 0) {
@@ -181,6 +190,8 @@ function formatMarkdown(report: AuditReport, totalControls: number): string {
   out.push('');
   out.push(countsLine(report));
   out.push('');
+  out.push(`**Verdict:** ${verdictLine(auditVerdict(report))}`);
+  out.push('');
   out.push('| Status | Severity | Control | Account | Region | Resource | Reason | Security Hub |');
   out.push('|---|---|---|---|---|---|---|---|');
   for (const r of report.results) {
@@ -194,7 +205,7 @@ function formatMarkdown(report: AuditReport, totalControls: number): string {
     out.push('');
     out.push('## Errors');
     out.push('');
-    for (const e of report.errors) out.push(`- ${mdCell(`${e.accountId} ${e.region} ${e.operation}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${e.message}`)}`);
+    for (const e of report.errors) out.push(`- ${mdCell(`${e.accountId} ${e.region} ${failedCall(e)}${e.resourceArn ? ` ${e.resourceArn}` : ''}: ${e.code}: ${e.message}`)}`);
   }
   if (report.notes.length > 0) {
     out.push('');

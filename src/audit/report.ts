@@ -12,9 +12,11 @@ export type AuditSource = 'sagemaker' | 'securityhub' | 'both';
  * - `agrees`: both fail, or both do not;
  * - `fixed-still-reported`: passes live, Security Hub still has an ACTIVE FAILED finding (re-evaluation pending);
  * - `failing-not-reported`: fails live, Security Hub has no FAILED finding (not evaluated yet, or region gap);
- * - `reported-only`: Security Hub reports it, the live inventory did not evaluate it (deleted, or not read).
+ * - `reported-only`: Security Hub reports it, the live inventory did not evaluate it (deleted, or not read);
+ * - `not-compared`: the live result is UNKNOWN and Security Hub has no FAILED finding: nothing to compare, so it
+ *   is not counted as agreeing.
  */
-export type Drift = 'agrees' | 'fixed-still-reported' | 'failing-not-reported' | 'reported-only';
+export type Drift = 'agrees' | 'fixed-still-reported' | 'failing-not-reported' | 'reported-only' | 'not-compared';
 
 export interface SecurityHubView {
   /** Compliance status of the finding: FAILED when an ACTIVE FAILED finding exists, else null (none found). */

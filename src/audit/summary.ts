@@ -3,7 +3,7 @@ import type { AuditResult, AuditSummary, Drift, ResultStatus, StatusCounts } fro
 import type { Severity } from '../aws/resources.js';
 
 export const RESULT_STATUSES: readonly ResultStatus[] = ['FAILED', 'UNKNOWN', 'SUPPRESSED', 'PASSED', 'NOT_APPLICABLE'];
-export const DRIFTS: readonly Drift[] = ['agrees', 'fixed-still-reported', 'failing-not-reported', 'reported-only'];
+export const DRIFTS: readonly Drift[] = ['agrees', 'fixed-still-reported', 'failing-not-reported', 'reported-only', 'not-compared'];
 const SEVERITY_ORDER: readonly Severity[] = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'];
 
 export function emptyCounts(): StatusCounts {
@@ -24,7 +24,7 @@ export function summarize(
   const byControl: Record<string, StatusCounts> = {};
   const byAccount: Record<string, StatusCounts> = {};
   const byRegion: Record<string, StatusCounts> = {};
-  const drift: Record<Drift, number> = { agrees: 0, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0 };
+  const drift = Object.fromEntries(DRIFTS.map((d) => [d, 0])) as Record<Drift, number>;
   for (const id of [...(scope.controls ?? [])].sort(compareControlIds)) byControl[id] = emptyCounts();
   for (const id of [...(scope.accounts ?? [])].sort()) byAccount[id] = emptyCounts();
   for (const id of [...(scope.regions ?? [])].sort()) byRegion[id] = emptyCounts();

@@ -2,7 +2,7 @@ import { paginateListAccounts } from '@aws-sdk/client-organizations';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { mapLimit } from '../util/limit.js';
 import type { AwsCredentialIdentityProvider, ClientFactory } from './clients.js';
-import { NoCredentialsError, errorMessage, isCredentialsError, toReadError } from './errors.js';
+import { AwsCallError, NoCredentialsError, errorMessage, isCredentialsError, toReadError } from './errors.js';
 import type { AuditNote, ReadError } from './resources.js';
 import { roleArnFor } from './arns.js';
 import { isAccountId } from '../validation.js';
@@ -42,7 +42,7 @@ async function callerAccount(factory: ClientFactory, region: string): Promise<st
     return out.Account;
   } catch (err) {
     if (isCredentialsError(err)) throw new NoCredentialsError(errorMessage(err));
-    throw err;
+    throw new AwsCallError('sts:GetCallerIdentity', err);
   } finally {
     sts.destroy();
   }
@@ -86,7 +86,7 @@ export async function resolveTargets(o: ResolveTargetsOptions): Promise<Resolved
       notes.push({ message: `Organizations: ${found.length} active account(s) discovered.` });
     } catch (err) {
       if (isCredentialsError(err)) throw new NoCredentialsError(errorMessage(err));
-      errors.push(toReadError(err, { accountId: ALL_REGIONS, region: homeRegion, operation: 'organizations:ListAccounts' }));
+      errors.push(toReadError(err, { accountId: ALL_REGIONS, region: homeRegion, service: 'organizations', operation: 'organizations:ListAccounts' }));
     }
   }
   if (requested.size === 0 || !o.role) {
@@ -104,7 +104,7 @@ export async function resolveTargets(o: ResolveTargetsOptions): Promise<Resolved
         await credentials(); // assume once, up front: a failure is this account's error, not one per region/call
       } catch (err) {
         if (isCredentialsError(err) && !/AssumeRole/i.test(errorMessage(err))) throw new NoCredentialsError(errorMessage(err));
-        errors.push(toReadError(err, { accountId, region: ALL_REGIONS, operation: `sts:AssumeRole ${roleArn}` }));
+        errors.push(toReadError(err, { accountId, region: ALL_REGIONS, service: 'sts', operation: `sts:AssumeRole ${roleArn}` }));
         return [];
       }
     } else if (accountId !== caller) {

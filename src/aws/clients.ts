@@ -4,6 +4,7 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import { DEFAULT_AWS_TIMEOUTS, type AwsTimeouts } from '../config.js';
 import { roleArnFor } from './arns.js';
 
 /** A credentials provider as the SDK takes it (typed from the SDK itself, no extra dependency). */
@@ -17,12 +18,16 @@ type AwsCredentialIdentity = Awaited<ReturnType<AwsCredentialIdentityProvider>>;
  * - Endpoints: `endpoint` is passed only when explicitly given. Otherwise the SDK resolves it itself, which includes
  *   AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> (SAGEMAKER, SECURITYHUB, STS, ORGANIZATIONS).
  * - Retries: the SDK's standard mode with `maxAttempts` total attempts; throttling is retried by the SDK.
+ * - Timeouts: a call that cannot connect, or gets no answer, within `timeouts` fails with TimeoutError and is retried
+ *   like any transient error (the SDK has no timeout of its own for most clients: a silent endpoint hung forever).
  */
 export interface ClientOptions {
   region: string;
   credentials?: AwsCredentialIdentityProvider;
   maxAttempts: number;
   endpoint?: string;
+  /** Default: DEFAULT_AWS_TIMEOUTS. */
+  timeouts?: AwsTimeouts;
 }
 
 export interface AwsClients {
@@ -30,11 +35,24 @@ export interface AwsClients {
   securityHub: SecurityHubClient;
 }
 
+/** The HTTP handler's options: every client gets its own handler (and sockets) built from these. */
+function requestHandler(timeouts: AwsTimeouts = DEFAULT_AWS_TIMEOUTS) {
+  return {
+    connectionTimeout: timeouts.connectMs,
+    requestTimeout: timeouts.requestMs,
+    // Without it a passed requestTimeout is only logged as a warning and the call goes on waiting.
+    throwOnRequestTimeout: true,
+    // A response that stops halfway (after its headers) is not covered by requestTimeout.
+    socketTimeout: timeouts.requestMs,
+  };
+}
+
 function baseConfig(o: ClientOptions) {
   return {
     region: o.region,
     maxAttempts: o.maxAttempts,
     retryMode: 'standard' as const,
+    requestHandler: requestHandler(o.timeouts),
     ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
   };
@@ -53,11 +71,13 @@ export function createOrganizationsClient(o: ClientOptions): OrganizationsClient
   return new OrganizationsClient(baseConfig(o));
 }
 
-/** The hub's event queue. A long poll holds a request up to 20 s, so the request timeout must outlast it. */
-export const SQS_REQUEST_TIMEOUT_MS = 30_000;
+/** SQS holds a long poll open up to 20 s: the answer timeout must outlast it. */
+const LONG_POLL_MS = 20_000;
 
+/** The hub's event queue. */
 export function createSqsClient(o: ClientOptions): SQSClient {
-  return new SQSClient({ ...baseConfig(o), requestHandler: { requestTimeout: SQS_REQUEST_TIMEOUT_MS } });
+  const timeouts = o.timeouts ?? DEFAULT_AWS_TIMEOUTS;
+  return new SQSClient(baseConfig({ ...o, timeouts: { ...timeouts, requestMs: Math.max(timeouts.requestMs, LONG_POLL_MS + 5000) } }));
 }
 
 /** Closes the sockets of clients that are no longer needed. */
@@ -74,11 +94,16 @@ export const ROLE_SESSION_NAME = 'sagemaker-audit';
  */
 export function assumeRoleCredentials(
   roleArn: string,
-  o: { region: string; maxAttempts: number; endpoint?: string },
+  o: { region: string; maxAttempts: number; endpoint?: string; timeouts?: AwsTimeouts },
 ): AwsCredentialIdentityProvider {
   const provider = fromTemporaryCredentials({
     params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME },
-    clientConfig: { region: o.region, maxAttempts: o.maxAttempts, ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}) },
+    clientConfig: {
+      region: o.region,
+      maxAttempts: o.maxAttempts,
+      requestHandler: requestHandler(o.timeouts),
+      ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
+    },
   });
   return memoizeCredentials(provider);
 }
@@ -111,8 +136,12 @@ export interface ClientFactory {
   assumeRole(roleArn: string, region: string): AwsCredentialIdentityProvider;
 }
 
-export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: string }): ClientFactory {
-  const extra = { maxAttempts: opts.maxAttempts, ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}) };
+export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: string; timeouts?: AwsTimeouts }): ClientFactory {
+  const extra = {
+    maxAttempts: opts.maxAttempts,
+    ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+    ...(opts.timeouts !== undefined ? { timeouts: opts.timeouts } : {}),
+  };
   return {
     aws: (o) => createAwsClients({ ...o, ...extra }),
     sts: (o) => createStsClient({ ...o, ...extra }),

@@ -1,9 +1,10 @@
-import type { ReadError } from './resources.js';
+import type { AwsService, ReadError } from './resources.js';
 
 /** Where a failed read happened; `resourceArn` when it concerns one resource. */
 export interface ErrorContext {
   accountId: string;
   region: string;
+  service?: AwsService;
   operation: string;
   resourceArn?: string;
 }
@@ -29,10 +30,21 @@ export function errorCode(err: unknown): string {
   return 'UnknownError';
 }
 
+/** The SDK HTTP handler's timeout messages, in words that name the setting to change. */
+const TIMEOUT_MESSAGES: [RegExp, (ms: string) => string][] = [
+  [/exceeded the configured (\d+) ms requestTimeout/, (ms) => `no answer within ${ms} ms, the AWS_REQUEST_TIMEOUT_MS limit`],
+  [/did not establish a connection with the server within the configured timeout of (\d+) ms/, (ms) => `no connection within ${ms} ms, the AWS_CONNECT_TIMEOUT_MS limit`],
+  [/timed out after (\d+) ms of inactivity/, (ms) => `the answer stopped for ${ms} ms, the AWS_REQUEST_TIMEOUT_MS limit`],
+];
+
 /** One line, without the stack, at most 300 characters. */
 export function errorMessage(err: unknown): string {
   const e = asSdkError(err);
-  const raw = typeof e.message === 'string' && e.message !== '' ? e.message : errorCode(err);
+  let raw = typeof e.message === 'string' && e.message !== '' ? e.message : errorCode(err);
+  for (const [pattern, words] of TIMEOUT_MESSAGES) {
+    const m = pattern.exec(raw);
+    if (m) raw = words(m[1]!);
+  }
   const oneLine = raw.replace(/\s+/g, ' ').trim();
   return oneLine.length > 300 ? `${oneLine.slice(0, 299)}…` : oneLine;
 }
@@ -71,15 +83,36 @@ export function isSecurityHubNotEnabled(err: unknown): boolean {
   return code === 'InvalidAccessException' || /not subscribed to (AWS )?Security ?Hub/i.test(message) || /SecurityHub is not enabled/i.test(message);
 }
 
+/** The message, and how many attempts the SDK made when it retried (throttling, timeouts, refused connections). */
+function messageWithAttempts(err: unknown): string {
+  const attempts = asSdkError(err).$metadata?.attempts;
+  return attempts !== undefined && attempts > 1 ? `${errorMessage(err)} (gave up after ${attempts} attempts)` : errorMessage(err);
+}
+
 /** Converts anything thrown by the SDK into a ReadError for the report. */
 export function toReadError(err: unknown, ctx: ErrorContext): ReadError {
-  const code = errorCode(err);
-  let message = errorMessage(err);
-  const attempts = asSdkError(err).$metadata?.attempts;
-  if (isThrottling(err) && attempts !== undefined && attempts > 1) message = `${message} (gave up after ${attempts} attempts)`;
-  const out: ReadError = { accountId: ctx.accountId, region: ctx.region, operation: ctx.operation, code, message };
+  const out: ReadError = { accountId: ctx.accountId, region: ctx.region, operation: ctx.operation, code: errorCode(err), message: messageWithAttempts(err) };
+  if (ctx.service !== undefined) out.service = ctx.service;
   if (ctx.resourceArn !== undefined) out.resourceArn = ctx.resourceArn;
   return out;
+}
+
+/** "sagemaker:ListNotebookInstances": the call a read error is about, with its service, as people read it. */
+export function failedCall(e: Pick<ReadError, 'service' | 'operation'>): string {
+  return e.service !== undefined && !e.operation.startsWith(`${e.service}:`) ? `${e.service}:${e.operation}` : e.operation;
+}
+
+/**
+ * A call whose failure ends the whole audit (the caller's own identity): its message names the service and the
+ * operation, e.g. "sts:GetCallerIdentity failed: ECONNREFUSED: connect ECONNREFUSED 10.0.0.1:443".
+ */
+export class AwsCallError extends Error {
+  constructor(call: string, cause: unknown) {
+    const code = errorCode(cause);
+    const message = messageWithAttempts(cause);
+    super(`${call} failed: ${code}${message === code ? '' : `: ${message}`}`, { cause });
+    this.name = 'AwsCallError';
+  }
 }
 
 /** Raised when no AWS credentials exist at all: the CLI prints one line and exits 2. */

@@ -98,7 +98,7 @@ export async function collectInventory(target: InventoryTarget, needs: Inventory
           count(describe.operation)();
           snapshot.detail = await describe.call(client, ref.name);
         }).catch((err: unknown) => {
-          readErrors.push(toReadError(err, { accountId, region, operation: describe.operation, resourceArn: ref.arn }));
+          readErrors.push(toReadError(err, { accountId, region, service: 'sagemaker', operation: describe.operation, resourceArn: ref.arn }));
         }),
       );
     }
@@ -107,7 +107,7 @@ export async function collectInventory(target: InventoryTarget, needs: Inventory
         limit(async () => {
           snapshot.tags = await readTags(client, ref.arn, count('ListTags'));
         }).catch((err: unknown) => {
-          readErrors.push(toReadError(err, { accountId, region, operation: 'ListTags', resourceArn: ref.arn }));
+          readErrors.push(toReadError(err, { accountId, region, service: 'sagemaker', operation: 'ListTags', resourceArn: ref.arn }));
         }),
       );
     }
@@ -165,7 +165,7 @@ export async function collectInventory(target: InventoryTarget, needs: Inventory
     } catch (err) {
       // The failed page is counted too: a request was sent.
       count(list.operation)();
-      errors.push(toReadError(err, { accountId, region, operation: list.operation }));
+      errors.push(toReadError(err, { accountId, region, service: 'sagemaker', operation: list.operation }));
     }
     await waitBelow(1);
     if (failure) throw failure.err;

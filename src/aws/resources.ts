@@ -80,10 +80,15 @@ export interface AuditNote {
   message: string;
 }
 
+/** The AWS services the tool calls, as their IAM prefixes spell them. */
+export type AwsService = 'sagemaker' | 'securityhub' | 'sts' | 'organizations';
+
 /** Something the collector could not read. Kept in the report instead of being thrown away. */
 export interface ReadError {
   accountId: string;
   region: string;
+  /** The service called; absent when no call was made (no role for an account) or the failure was not a call. */
+  service?: AwsService;
   operation: string;
   code: string;
   message: string;

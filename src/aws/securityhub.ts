@@ -125,7 +125,7 @@ export async function readFailedFindings(client: SecurityHubClient, o: ReadFindi
   } catch (err) {
     pages++;
     if (isSecurityHubNotEnabled(err)) return { enabled: false, findings: [], pages };
-    return { enabled: true, findings: dedupeFindings(found), pages, error: toReadError(err, { accountId: o.accountId, region: o.region, operation: 'securityhub:GetFindings' }) };
+    return { enabled: true, findings: dedupeFindings(found), pages, error: toReadError(err, { accountId: o.accountId, region: o.region, service: 'securityhub', operation: 'securityhub:GetFindings' }) };
   }
   return { enabled: true, findings: dedupeFindings(found), pages };
 }
@@ -191,7 +191,7 @@ export async function batchUpdateFindingsWorkflow(
         });
       }
     } catch (err) {
-      const e = toReadError(err, { accountId: '', region: '', operation: 'securityhub:BatchUpdateFindings' });
+      const e = toReadError(err, { accountId: '', region: '', service: 'securityhub', operation: 'securityhub:BatchUpdateFindings' });
       for (const c of chunk) unprocessed.push({ ...c, errorCode: e.code, errorMessage: e.message });
     }
   }

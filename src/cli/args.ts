@@ -1,8 +1,9 @@
 import { parseArgs } from 'node:util';
 import type { AuditSource } from '../audit/report.js';
 import { REPORT_FORMATS, type ReportFormat } from '../audit/formats.js';
+import { DEFAULT_AWS_TIMEOUTS } from '../config.js';
 import type { AnyControl } from '../controls/index.js';
-import { accountProblems, regionProblems, splitList } from '../validation.js';
+import { accountProblems, regionProblems, shown, splitList } from '../validation.js';
 
 /** Bad command line: printed as one line `error: …`, exit 2. */
 export class UsageError extends Error {
@@ -18,6 +19,15 @@ function controlRange(catalog: readonly AnyControl[]): string {
   return ids.length > 1 ? `${ids[0]}-${ids[ids.length - 1]!.slice(ids[ids.length - 1]!.lastIndexOf('.') + 1)}` : (ids[0] ?? 'none');
 }
 
+/** The exit status of `scan`, as the help shows it (the rule itself: exitCodeFor in main.ts). */
+const EXIT_STATUS = `Exit status of scan:
+  0  every resource in scope was evaluated and nothing FAILED
+  1  at least one FAILED result
+  2  incomplete evidence and nothing FAILED: an UNKNOWN result or a read error (0 with --allow-incomplete,
+     unless nothing could be read at all); or an error: bad arguments or configuration, no credentials,
+     --output not writable, --resource matched nothing
+`;
+
 export const mainHelp = (catalog: readonly AnyControl[]): string => `sagemaker-audit: audit Amazon SageMaker against the AWS Security Hub controls ${controlRange(catalog)}
 
 Usage:
@@ -28,8 +38,7 @@ Usage:
 
 Run "sagemaker-audit <command> --help" for the options of a command.
 
-Exit status: 0 nothing FAILED, 1 something FAILED, 2 error (bad arguments, no credentials, nothing could be read).
-`;
+${EXIT_STATUS}`;
 
 export const scanHelp = (catalog: readonly AnyControl[]): string => `Usage: sagemaker-audit scan [options]
 
@@ -43,14 +52,16 @@ Options:
   --resource NAME|ARN        only this resource
   --source S                 sagemaker (live only), securityhub (findings only) or both (default)
   --format F                 table (default), json, csv or markdown
-  --output FILE              write the report to FILE instead of standard output
+  --output FILE              write the report to FILE instead of standard output (checked before the scan)
+  --allow-incomplete         exit 0 when nothing FAILED even if some evidence could not be read
   -h, --help                 this help
 
 Credentials come from the AWS SDK default chain (environment, profile, SSO, instance role).
-AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK.
+AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK. Every AWS call gives up after
+AWS_CONNECT_TIMEOUT_MS (default ${DEFAULT_AWS_TIMEOUTS.connectMs}) to connect and AWS_REQUEST_TIMEOUT_MS (default ${DEFAULT_AWS_TIMEOUTS.requestMs}) to answer, then is
+retried up to AWS_MAX_ATTEMPTS attempts in all; what still fails is listed under errors.
 
-Exit status: 0 nothing FAILED, 1 something FAILED, 2 error.
-`;
+${EXIT_STATUS}`;
 
 export const CONTROLS_HELP = `Usage: sagemaker-audit controls [options]
 
@@ -93,6 +104,8 @@ export interface ScanArgs {
   source: AuditSource;
   format: ReportFormat;
   output?: string;
+  /** Exit 0 instead of 2 when nothing FAILED but some evidence could not be read. */
+  allowIncomplete: boolean;
 }
 
 export interface ControlsArgs {
@@ -116,16 +129,12 @@ function guard<T>(command: string, fn: () => T): T {
     return fn();
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    const message = (e.message ?? String(err)).split('\n')[0] ?? '';
-    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`unknown option ${option} (see sagemaker-audit ${command} --help)`);
-    }
-    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      const arg = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`unexpected argument "${arg}" (see sagemaker-audit ${command} --help)`);
-    }
-    throw new UsageError(message.replace(/\.$/, ''));
+    const message = e.message ?? String(err);
+    // node:util quotes the offending argument, which may itself hold a newline or a quote.
+    const quoted = shown(/'([\s\S]*)'/.exec(message)?.[1] ?? message);
+    if (e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(`unknown option ${quoted} (see sagemaker-audit ${command} --help)`);
+    if (e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(`unexpected argument "${quoted}" (see sagemaker-audit ${command} --help)`);
+    throw new UsageError(shown(message.split('\n')[0] ?? '').replace(/\.$/, ''));
   }
 }
 
@@ -139,7 +148,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       parseArgs({ args: rest, strict: true, allowPositionals: false, options: { format: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }),
     );
     const format = values.format ?? 'table';
-    if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${format}" (valid: table, json)`);
+    if (format !== 'table' && format !== 'json') throw new UsageError(`unknown format "${shown(format)}" (valid: table, json)`);
     return { command: 'controls', help: values.help === true, format };
   }
 
@@ -159,7 +168,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       }),
     );
     const scope = values.scope ?? 'all';
-    if (scope !== 'audit' && scope !== 'remediation' && scope !== 'all') throw new UsageError(`unknown scope "${scope}" (valid: audit, remediation, all)`);
+    if (scope !== 'audit' && scope !== 'remediation' && scope !== 'all') throw new UsageError(`unknown scope "${shown(scope)}" (valid: audit, remediation, all)`);
     if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
     const out: IamPolicyArgs = {
       command: 'iam-policy',
@@ -188,6 +197,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         source: { type: 'string' },
         format: { type: 'string' },
         output: { type: 'string' },
+        'allow-incomplete': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         },
       }),
@@ -198,17 +208,17 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     if (problem) throw new UsageError(problem);
     const source = values.source ?? 'both';
     if (source !== 'sagemaker' && source !== 'securityhub' && source !== 'both') {
-      throw new UsageError(`unknown source "${source}" (valid: sagemaker, securityhub, both)`);
+      throw new UsageError(`unknown source "${shown(source)}" (valid: sagemaker, securityhub, both)`);
     }
     const format = values.format ?? 'table';
-    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${format}" (valid: ${REPORT_FORMATS.join(', ')})`);
+    if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${shown(format)}" (valid: ${REPORT_FORMATS.join(', ')})`);
     if (values.role !== undefined && values.role.startsWith('arn:') && !values.role.includes('{accountId}')) {
-      throw new UsageError(`--role ARN template must contain {accountId}: "${values.role}"`);
+      throw new UsageError(`--role ARN template must contain {accountId}: "${shown(values.role)}"`);
     }
     if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
     if (values.resource !== undefined && values.resource.trim() === '') throw new UsageError('--resource needs a name or ARN');
     if (values.output !== undefined && values.output.trim() === '') throw new UsageError('--output needs a file name');
-    const out: ScanArgs = { command: 'scan', help: values.help === true, source, format: format as ReportFormat };
+    const out: ScanArgs = { command: 'scan', help: values.help === true, source, format: format as ReportFormat, allowIncomplete: values['allow-incomplete'] === true };
     if (regions) out.regions = regions;
     if (accounts) out.accounts = accounts;
     if (values.role !== undefined) out.role = values.role;
@@ -220,6 +230,6 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     return out;
   }
 
-  if (first.startsWith('-')) throw new UsageError(`unknown option ${first} (see sagemaker-audit --help)`);
-  throw new UsageError(`unknown command "${first}" (valid: scan, controls, iam-policy)`);
+  if (first.startsWith('-')) throw new UsageError(`unknown option ${shown(first)} (see sagemaker-audit --help)`);
+  throw new UsageError(`unknown command "${shown(first)}" (valid: scan, controls, iam-policy)`);
 }

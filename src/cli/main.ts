@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { AuditRequestError, runAudit } from '../audit/engine.js';
 import { formatReport, truncate } from '../audit/formats.js';
 import type { AuditReport, AuditScope } from '../audit/report.js';
+import { auditVerdict, verdictLine } from '../audit/verdict.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
 import { ConfigError, loadAuditConfig, type AuditConfig } from '../config.js';
 import { CONTROLS, UnknownControlError, selectControls, type AnyControl } from '../controls/index.js';
 import { iamPolicy } from '../iam/policy.js';
 import { CONTROLS_HELP, IAM_POLICY_HELP, UsageError, mainHelp, parseCommandLine, scanHelp, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
+import { openReportFile, type ReportFile } from './output.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -65,10 +66,15 @@ function iamPolicyCommand(args: IamPolicyArgs, io: CliIo): number {
   return 0;
 }
 
-/** 0 nothing FAILED; 1 something FAILED; 2 nothing could be read at all (only errors). */
-export function exitCodeFor(report: AuditReport): number {
-  if (report.summary.byStatus.FAILED > 0) return 1;
-  if (report.results.length === 0 && report.errors.length > 0) return 2;
+/**
+ * The exit status of a scan, from the audit's verdict: 0 everything in scope evaluated and nothing FAILED; 1 something
+ * FAILED; 2 incomplete evidence (an UNKNOWN result or a read error) and nothing FAILED. `allowIncomplete` turns that 2
+ * into 0, except when nothing could be read at all.
+ */
+export function exitCodeFor(report: Pick<AuditReport, 'results' | 'errors'>, options: { allowIncomplete?: boolean } = {}): number {
+  const verdict = auditVerdict(report);
+  if (verdict.outcome === 'failing') return 1;
+  if (verdict.outcome === 'incomplete') return options.allowIncomplete && !verdict.nothingRead ? 0 : 2;
   return 0;
 }
 
@@ -87,6 +93,15 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catal
   if (args.controls) request.controls = args.controls;
   if (args.resource !== undefined) request.resource = args.resource;
 
+  const file = args.output !== undefined ? await openReportFile(args.output) : undefined;
+  try {
+    return await scanInto(file, args, request, config, io, catalog);
+  } finally {
+    await file?.discard().catch(() => undefined);
+  }
+}
+
+async function scanInto(file: ReportFile | undefined, args: ScanArgs, request: AuditScope, config: AuditConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
   const report = await runAudit(request, {
     config,
     catalog,
@@ -98,16 +113,21 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catal
       : undefined,
   });
   const text = formatReport(report, args.format, { width: io.columns ?? 160, totalControls: catalog.length });
-  if (args.output !== undefined) {
-    await writeFile(args.output, text, 'utf8');
+  if (file) {
+    await file.write(text);
     io.stderr(`report written to ${args.output}\n`);
   } else {
     io.stdout(text);
   }
-  if (report.errors.length > 0 && args.output === undefined && args.format !== 'table') {
-    io.stderr(`warning: ${report.errors.length} read error(s); see "errors" in the report\n`);
+  // The table shows the verdict itself; a report read by a program (or written to a file) gets it on stderr.
+  const verdict = auditVerdict(report);
+  if ((verdict.unknown > 0 || verdict.errors > 0) && (file || args.format !== 'table')) io.stderr(`${verdictLine(verdict)}\n`);
+  if (args.resource !== undefined && request.source !== 'securityhub' && report.results.length === 0 && report.errors.length === 0) {
+    throw new UsageError(
+      `--resource "${args.resource}" matched no resource the selected controls check in ${report.scope.accounts.length} account(s) × ${report.scope.regions.length} region(s)`,
+    );
   }
-  return exitCodeFor(report);
+  return exitCodeFor(report, { allowIncomplete: args.allowIncomplete });
 }
 
 /**
@@ -138,16 +158,14 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     return await scanCommand(args, config, io, catalog);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError) {
-      io.stderr(`error: ${err.message}\n`);
+    // One line whatever the input held (a value echoed back may contain a newline).
+    const fail = (message: string, max: number) => {
+      io.stderr(`error: ${truncate(message, max)}\n`);
       return 2;
-    }
-    if (err instanceof NoCredentialsError || isCredentialsError(err)) {
-      io.stderr(`error: no AWS credentials found (${NO_CREDENTIALS_HINT})\n`);
-      return 2;
-    }
-    io.stderr(`error: ${truncate(errorMessage(err), 400)}\n`);
-    return 2;
+    };
+    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError) return fail(err.message, 2000);
+    if (err instanceof NoCredentialsError || isCredentialsError(err)) return fail(`no AWS credentials found (${NO_CREDENTIALS_HINT})`, 2000);
+    return fail(errorMessage(err), 400);
   }
 }
 

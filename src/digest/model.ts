@@ -1,4 +1,6 @@
 import type { AcceptedRisk, AuditReport, AuditResult } from '../audit/report.js';
+import { auditVerdict, type AuditVerdict } from '../audit/verdict.js';
+import { failedCall } from '../aws/errors.js';
 import type { AcceptedRiskRecord } from '../risks/types.js';
 import type { CarriedReason, DigestDiff, FindingState } from './diff.js';
 import { ageInDays, emptySeverityCounts, severityRank } from './keys.js';
@@ -46,6 +48,8 @@ export interface DigestModel {
   generatedAt: string;
   firstRun: boolean;
   previousRunAt: string | null;
+  /** The audit's verdict, as the CLI and the audit summary give it (accepted risks count as passing). */
+  verdict: AuditVerdict;
   totals: { results: number; failing: number; suppressed: number; passed: number; notApplicable: number; unknown: number };
   /** FAILED results (not SUPPRESSED) by severity. */
   bySeverity: Record<Severity, number>;
@@ -171,7 +175,7 @@ export function buildDigestModel(input: DigestModelInput): DigestModel {
     const region = e.region || '*';
     const k = `${e.accountId}|${region}`;
     const s = scopes.get(k) ?? { accountId: e.accountId, region, problems: [], message: e.message, carried: 0 };
-    const problem = `${e.operation}: ${e.code}`;
+    const problem = `${failedCall(e)}: ${e.code}`;
     if (!s.problems.includes(problem)) s.problems.push(problem);
     scopes.set(k, s);
   }
@@ -186,6 +190,7 @@ export function buildDigestModel(input: DigestModelInput): DigestModel {
     generatedAt: now.toISOString(),
     firstRun: diff.firstRun,
     previousRunAt: diff.previousRunAt,
+    verdict: auditVerdict(report),
     totals,
     bySeverity,
     byControl,

@@ -9,6 +9,8 @@ export interface AuditJobData {
   auditId: string;
   requestedBy: string;
   channelId: string;
+  /** The workspace the command came from (absent in jobs queued by older versions). */
+  teamId?: string;
   /** As the command parsed it, the configured defaults filled in. */
   request: CoveredScope;
   /** The "audit running…" message, which the worker turns into the summary; its thread holds the details. */

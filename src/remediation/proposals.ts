@@ -19,7 +19,8 @@ export interface Proposal {
   result: AuditResult & { remediation: RemediationPlan };
   /** configurationFingerprint() of the resource when it was audited: the drift gate compares with it. */
   fingerprint: string;
-  slack: { channelId: string; threadTs: string; messageTs?: string };
+  /** Where it is shown; `teamId` (the workspace) is absent on proposals stored by older versions. */
+  slack: { channelId: string; threadTs: string; messageTs?: string; teamId?: string };
 }
 
 export interface ProposalState {

@@ -16,6 +16,12 @@ export function maxExpiryDate(now: Date, maxDays: number): string {
   return utcDay(new Date(now.getTime() + maxDays * DAY_MS));
 }
 
+/** `YYYY-MM-DD` that exists: Date.parse rolls 2027-02-30 over to 2 March, so the date must read back unchanged. */
+function isCalendarDate(ymd: string): boolean {
+  const ms = Date.parse(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(ms) && utcDay(new Date(ms)) === ymd;
+}
+
 export interface AcceptRiskForm {
   reason: string | null | undefined;
   /** `YYYY-MM-DD` from the datepicker. */
@@ -42,7 +48,8 @@ export function validateAcceptRisk(form: AcceptRiskForm, now: Date, maxDays: num
   const expiry = form.expiry ?? '';
   const today = utcDay(now);
   const max = maxExpiryDate(now, maxDays);
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(expiry) || Number.isNaN(Date.parse(`${expiry}T00:00:00Z`))) errors.expiry = 'Pick an expiry date.';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(expiry)) errors.expiry = 'Pick an expiry date.';
+  else if (!isCalendarDate(expiry)) errors.expiry = `${expiry} is not a date on the calendar: pick one from the date picker.`;
   else if (expiry <= today) errors.expiry = 'The expiry date must be after today.';
   else if (expiry > max) errors.expiry = `At most ${maxDays} days from today (${max}).`;
 

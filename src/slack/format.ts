@@ -16,12 +16,24 @@ export function mention(userId: string | undefined): string {
   return SLACK_USER_ID.test(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
 }
 
+const SLACK_CHANNEL_ID = /^[CGD][A-Z0-9]{2,}$/;
+
+/** `<#C123>` for a real channel id (Slack shows its name); anything else is shown escaped. */
+export function channelLink(channelId: string): string {
+  return SLACK_CHANNEL_ID.test(channelId) ? `<#${channelId}>` : escapeMrkdwn(channelId);
+}
+
 /** A time every reader sees in their own time zone, with the ISO string as the fallback. */
 export function slackTime(iso: string | undefined): string {
   if (!iso) return 'an unknown time';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return escapeMrkdwn(iso);
   return `<!date^${Math.floor(ms / 1000)}^{date_short_pretty} {time_secs}|${iso}>`;
+}
+
+/** "All clear" from "all clear": our own words opening a sentence. */
+export function capitalized(text: string): string {
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
 }
 
 export function plural(n: number, one: string, many = `${one}s`): string {

@@ -17,6 +17,11 @@ export function channelOf(body: BlockAction): string | undefined {
   return body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
 }
 
+/** The workspace a block action came from. */
+export function teamOf(body: BlockAction): string | undefined {
+  return body.team?.id ?? body.user.team_id;
+}
+
 /**
  * Tell the clicking user something only they see: an ephemeral message (in the message's thread, when it has one);
  * if Slack refuses it (no channel, bot not in the channel, …), through the action's response_url instead.

@@ -64,7 +64,7 @@ describe('runAudit: Security Hub merge', () => {
       securityHub: { drift: 'reported-only', status: 'FAILED' },
     });
     expect(reportedOnly?.reason).toBe('Security Hub still reports SageMaker.3 FAILED for deleted-nb, but no such resource exists any more (deleted or renamed): the finding is stale.');
-    expect(report.summary.drift).toEqual({ agrees: 2, 'fixed-still-reported': 1, 'failing-not-reported': 1, 'reported-only': 1 });
+    expect(report.summary.drift).toEqual({ agrees: 2, 'fixed-still-reported': 1, 'failing-not-reported': 1, 'reported-only': 1, 'not-compared': 0 });
     expect(report.summary.byStatus).toMatchObject({ FAILED: 2, PASSED: 2, NOT_APPLICABLE: 1 });
     // FAILED first, then the others.
     expect(r.slice(0, 2).every((x) => x.status === 'FAILED')).toBe(true);
@@ -118,7 +118,7 @@ describe('runAudit: Security Hub merge', () => {
     expect(standin.callCount(undefined, { service: 'securityhub' })).toBe(0);
     expect(report.results).toHaveLength(3);
     expect(report.results.every((r) => r.securityHub === null)).toBe(true);
-    expect(report.summary.drift).toEqual({ agrees: 0, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0 });
+    expect(report.summary.drift).toEqual({ agrees: 0, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0, 'not-compared': 0 });
   });
 
   it('--source securityhub: results only from findings, no SageMaker call', async () => {

@@ -50,7 +50,7 @@ describe('summarize', () => {
     expect(s.byControl['SageMaker.21']).toEqual({ FAILED: 0, UNKNOWN: 0, SUPPRESSED: 0, PASSED: 0, NOT_APPLICABLE: 0 });
     expect(s.byAccount['999999999999']?.FAILED).toBe(0);
     expect(s.byRegion).toMatchObject({ 'us-east-1': { FAILED: 2, UNKNOWN: 1 }, 'eu-west-1': { PASSED: 1 } });
-    expect(s.drift).toEqual({ agrees: 2, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0 });
+    expect(s.drift).toEqual({ agrees: 2, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0, 'not-compared': 0 });
   });
 
   it('orders FAILED by severity then control number (SageMaker.4 before SageMaker.21)', () => {

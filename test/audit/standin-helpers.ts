@@ -1,6 +1,7 @@
 import { defaultClientFactory, type ClientFactory } from '../../src/aws/clients.js';
 import { loadAuditConfig, type AuditConfig } from '../../src/config.js';
-import type { AwsStandin } from '../support/aws-standin/index.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { startAwsStandin, type AwsStandin, type AwsStandinOptions } from '../support/aws-standin/index.js';
 
 export const ACCOUNT = '111111111111';
 export const ROLE_ARN = 'arn:aws:iam::111111111111:role/nb';
@@ -13,6 +14,29 @@ export function useFakeCredentials(): void {
   delete process.env.AWS_PROFILE;
   process.env.AWS_EC2_METADATA_DISABLED = 'true';
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+}
+
+/**
+ * One stand-in for the enclosing file or describe block, started before its tests and closed after them; its
+ * resources, faults and counters are reset after each test. Returns a getter (the stand-in exists once started).
+ */
+export function standinForTests(options: AwsStandinOptions = { transitionDelayMs: 0 }): () => AwsStandin {
+  let standin: AwsStandin | undefined;
+  beforeAll(async () => {
+    standin = await startAwsStandin(options);
+  });
+  afterAll(async () => {
+    await standin?.close();
+  });
+  afterEach(() => {
+    standin?.state.clear();
+    standin?.clearFaults();
+    standin?.resetCounters();
+  });
+  return () => {
+    if (!standin) throw new Error('the stand-in starts in beforeAll');
+    return standin;
+  };
 }
 
 export function testConfig(overrides: Record<string, string> = {}): AuditConfig {

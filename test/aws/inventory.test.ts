@@ -71,7 +71,7 @@ describe('collectInventory', () => {
     const inv = await collectInventory(target(), needsFor(controls('SageMaker.3')), { concurrency: 4 });
     expect(inv.snapshots).toHaveLength(0);
     expect(inv.errors).toEqual([
-      { accountId: ACCOUNT, region: 'us-east-1', operation: 'ListNotebookInstances', code: 'AccessDeniedException', message: 'no list for you' },
+      { accountId: ACCOUNT, region: 'us-east-1', service: 'sagemaker', operation: 'ListNotebookInstances', code: 'AccessDeniedException', message: 'no list for you' },
     ]);
     expect(callsByOperation(standin)).toEqual({ ListNotebookInstances: 1 });
   });

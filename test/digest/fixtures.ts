@@ -43,7 +43,7 @@ export function summarize(results: readonly AuditResult[]): AuditSummary {
     byControl: {},
     byAccount: {},
     byRegion: {},
-    drift: { agrees: 0, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0 },
+    drift: { agrees: 0, 'fixed-still-reported': 0, 'failing-not-reported': 0, 'reported-only': 0, 'not-compared': 0 },
   };
   for (const r of results) {
     s.byStatus[r.status]++;

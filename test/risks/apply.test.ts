@@ -86,6 +86,17 @@ describe('validateAcceptRisk', () => {
     expect(validateAcceptRisk({ reason: 'r', expiry: '2026-12-26', scope: 'control-in-account' }, now, 30).ok).toBe(true);
   });
 
+  it('refuses dates that do not exist instead of rolling them over (2027-02-30 is not 2 March)', () => {
+    for (const expiry of ['2027-02-30', '2027-02-29', '2027-04-31', '2026-13-01', '2026-12-00', '2026-12-32']) {
+      expect({ expiry, result: validateAcceptRisk({ reason: 'r', expiry, scope: 'resource' }, now, 365) }).toEqual({
+        expiry,
+        result: { ok: false, errors: { expiry: `${expiry} is not a date on the calendar: pick one from the date picker.` } },
+      });
+    }
+    expect(validateAcceptRisk({ reason: 'r', expiry: '2027-02-28', scope: 'resource' }, now, 365).ok).toBe(true);
+    expect(validateAcceptRisk({ reason: 'r', expiry: '2028-02-29', scope: 'resource' }, now, 3650).ok).toBe(true); // a leap day
+  });
+
   it('defaults to 90 days, or the maximum when smaller', () => {
     expect(defaultExpiryDate(now, 365)).toBe('2027-02-24');
     expect(defaultExpiryDate(now, 30)).toBe('2026-12-26');

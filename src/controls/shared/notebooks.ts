@@ -3,7 +3,7 @@ import type { ControlParameters } from '../../config.js';
 import { step, type RemediationPlan } from '../../plans/plan.js';
 import { compliantName } from './names.js';
 import { manualPlan } from './plans.js';
-import { listText } from './wording.js';
+import { listText, planValue } from './wording.js';
 
 /** The plans of the notebook instance controls (SageMaker.1, .2, .3, .8, .21). */
 
@@ -63,7 +63,7 @@ export function notebookRebuildPlan(
       ? `MinimumInstanceMetadataServiceVersion=${d.InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion}`
       : undefined],
   ] as const;
-  const settings = copied.map(([field, value]) => (value === undefined || value === '' ? field : `${field} (${value})`));
+  const settings = copied.map(([field, value]) => (value === undefined || value === '' ? field : `${field} (${planValue(value)})`));
   const alsoFixed = immutableNotebookFailures(snapshot).filter((id) => id !== controlId);
   const together = alsoFixed.length > 0
     ? ` It also fails ${listText(alsoFixed)}, which the same rebuild fixes.`

@@ -3,7 +3,7 @@ import type { ResourceKind } from '../../aws/resources.js';
 import { step } from '../../plans/plan.js';
 import type { Control } from '../types.js';
 import { manualPlan } from './plans.js';
-import { result, subject, unknownTags } from './wording.js';
+import { planValue, result, subject, unknownTags } from './wording.js';
 
 /** Tags (SageMaker.6, .7): one factory. */
 
@@ -72,11 +72,11 @@ export function tagControl<K extends ResourceKind>(spec: TagControlSpec<K>): Con
       if (unvalued.length > 0) {
         return manualPlan({
           controlId: spec.id,
-          summary: `${label[0]?.toUpperCase()}${label.slice(1)} ${name} is missing ${missing.join(', ')}, and REMEDIATION_TAGS has no value for ${unvalued.join(', ')}.`,
+          summary: `${label[0]?.toUpperCase()}${label.slice(1)} ${name} is missing ${planValue(missing.join(', '))}, and REMEDIATION_TAGS has no value for ${planValue(unvalued.join(', '))}.`,
           disruption: null,
           steps: [
-            ['configure', `Add ${unvalued.map((k) => `${k}=<value>`).join(',')} to REMEDIATION_TAGS so the bot can add the tags, then audit again.`],
-            ['tag', `Or add ${missing.join(', ')} to ${label} ${name} by hand (AddTags on ${arn}).`],
+            ['configure', `Add ${planValue(unvalued.map((k) => `${k}=<value>`).join(','))} to REMEDIATION_TAGS so the bot can add the tags, then audit again.`],
+            ['tag', `Or add ${planValue(missing.join(', '))} to ${label} ${name} by hand (AddTags on ${arn}).`],
           ],
           rollback: null,
         });
@@ -88,10 +88,10 @@ export function tagControl<K extends ResourceKind>(spec: TagControlSpec<K>): Con
         summary:
           missing.length === 0
             ? `${label[0]?.toUpperCase()}${label.slice(1)} ${name} already has every required tag; nothing to add.`
-            : `Add the missing tag${missing.length === 1 ? '' : 's'} ${missing.map((k) => `${k}=${tags[k]}`).join(', ')} to ${label} ${name}.`,
+            : `Add the missing tag${missing.length === 1 ? '' : 's'} ${planValue(missing.map((k) => `${k}=${tags[k]}`).join(', '))} to ${label} ${name}.`,
         disruption: null,
         allowedStates: [],
-        steps: missing.length === 0 ? [] : [step('tag', 'tags.add', `Add tags ${missing.join(', ')} to \`${name}\``, { resourceArn: arn, tags })],
+        steps: missing.length === 0 ? [] : [step('tag', 'tags.add', `Add tags ${planValue(missing.join(', '))} to \`${name}\``, { resourceArn: arn, tags })],
         verify: { controlId: spec.id },
         rollback: null,
       };

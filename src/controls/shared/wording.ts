@@ -34,6 +34,14 @@ export function result(status: Evaluation['status'], reason: string): Evaluation
   return { status, reason };
 }
 
+/**
+ * A value from AWS or from a setting, inside plan text, where backticks mark code (Slack shows them as code spans):
+ * its own backticks become ˋ so they can neither open nor close one.
+ */
+export function planValue(value: string | number): string {
+  return String(value).replace(/`/g, 'ˋ');
+}
+
 /** "a", "a and b", "a, b and c". */
 export function listText(items: readonly string[]): string {
   if (items.length <= 1) return items.join('');

@@ -2,7 +2,7 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { newProposalId } from '../../remediation/proposals.js';
 import { DIGEST_ACTION_IDS, parseDigestItemValue } from '../blocks/digest.js';
 import type { ListenerDeps } from '../deps.js';
-import { tellUser } from '../listener-kit.js';
+import { teamOf, tellUser } from '../listener-kit.js';
 import { code } from '../mrkdwn.js';
 import { postProposal } from '../threads/proposals.js';
 
@@ -29,7 +29,7 @@ export function registerDigestActions(app: App, deps: ListenerDeps): void {
         id,
         auditId: `digest-${ref.runId}`,
         requestedBy: body.user.id,
-        slack: { channelId: item.channelId, threadTs: item.threadTs },
+        slack: { channelId: item.channelId, threadTs: item.threadTs, ...(teamOf(body) ? { teamId: teamOf(body) } : {}) },
         actor: body.user.id,
         detail: `from digest ${ref.runId}`,
         now: () => at,

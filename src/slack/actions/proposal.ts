@@ -1,11 +1,11 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { ProposalState } from '../../remediation/proposals.js';
+import type { Proposal, ProposalState } from '../../remediation/proposals.js';
 import { proposalMessage } from '../blocks/proposal.js';
 import type { ListenerDeps } from '../deps.js';
-import { mention, slackTime } from '../format.js';
+import { channelLink, mention, slackTime } from '../format.js';
 import { ACTION_IDS } from '../ids.js';
-import { afterAck, tellUser } from '../listener-kit.js';
+import { afterAck, channelOf, teamOf, tellUser } from '../listener-kit.js';
 import { code } from '../mrkdwn.js';
 
 /**
@@ -22,6 +22,28 @@ const PAST: Record<ProposalState['status'], string> = {
   failed: 'approved and has run (it failed)',
 };
 
+/**
+ * Why this click may not decide the proposal, or undefined. The buttons live on the proposal's own message, so a
+ * click from another channel or workspace is not a decision on it, signed or not.
+ */
+function clickOutOfScope(proposal: Proposal, body: BlockAction): { detail: string; tell: string } | undefined {
+  const channel = channelOf(body);
+  const team = teamOf(body);
+  if (channel !== proposal.slack.channelId) {
+    return {
+      detail: `clicked in channel ${channel ?? 'unknown'}, the proposal is in ${proposal.slack.channelId}`,
+      tell: `:no_entry: This click came from another channel than the proposal's message (${channelLink(proposal.slack.channelId)}): nothing was recorded. Decide it there.`,
+    };
+  }
+  if (proposal.slack.teamId !== undefined && team !== proposal.slack.teamId) {
+    return {
+      detail: `clicked in workspace ${team ?? 'unknown'}, the proposal is in ${proposal.slack.teamId}`,
+      tell: ':no_entry: This click came from another workspace than the proposal\'s message: nothing was recorded.',
+    };
+  }
+  return undefined;
+}
+
 export function registerProposalActions(app: App, deps: ListenerDeps): void {
   const { proposals, trail, producers, logger } = deps;
   const dryRun = deps.config.app.remediation.mode === 'dry-run';
@@ -37,6 +59,13 @@ export function registerProposalActions(app: App, deps: ListenerDeps): void {
     const { proposal } = found;
     const r = proposal.result;
     const where = { proposalId, controlId: r.controlId, resourceArn: r.resourceArn, resourceName: r.resourceName, accountId: r.accountId, region: r.region };
+
+    const elsewhere = clickOutOfScope(proposal, body);
+    if (elsewhere) {
+      await trail.record({ type: 'refused', actor: userId, ...where, detail: `${decision}: ${elsewhere.detail}` });
+      await tellUser(client, body, elsewhere.tell, logger);
+      return;
+    }
 
     const allowed = await deps.approvers.check(userId, decision, proposal.requestedBy);
     if (!allowed.allowed) {

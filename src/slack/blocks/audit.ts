@@ -1,8 +1,10 @@
 import type { AuditReport, AuditResult, CoveredScope, ResultStatus } from '../../audit/report.js';
+import { auditVerdict, verdictWords, type AuditOutcome } from '../../audit/verdict.js';
+import { failedCall } from '../../aws/errors.js';
 import type { RemediationPlan } from '../../plans/plan.js';
 import { BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
-import { chunkLines, formatDuration, mention, plural, safe } from '../format.js';
+import { capitalized, chunkLines, formatDuration, mention, plural, safe } from '../format.js';
 import { describeScope } from '../commands/parse.js';
 import type { KnownBlock } from './types.js';
 
@@ -70,11 +72,20 @@ function statusCounts(counts: Record<ResultStatus, number>): string {
     .join(' · ') || 'no results';
 }
 
+/** The summary's icon per verdict: only an audit that read everything and found nothing failing gets the check mark. */
+export const VERDICT_ICON: Record<AuditOutcome, string> = { failing: ':rotating_light:', incomplete: ':warning:', passing: ':white_check_mark:' };
+
 export function auditSummaryMessage(auditId: string, report: AuditReport, requestedBy: string, totalControls: number): SlackMessage {
   const s = report.summary;
   const failed = s.byStatus.FAILED ?? 0;
-  const icon = failed > 0 ? ':rotating_light:' : s.byStatus.UNKNOWN > 0 ? ':grey_question:' : ':white_check_mark:';
-  const head = `${icon} *SageMaker audit:* ${plural(failed, 'FAILED result')} of ${s.total} — ${describeScope(report.scope, totalControls)}`;
+  const verdict = auditVerdict(report);
+  const words = verdictWords(verdict);
+  const title = verdict.outcome === 'failing' ? `${plural(failed, 'FAILED result')} of ${s.total}` : words.title;
+  const head = `${VERDICT_ICON[verdict.outcome]} *SageMaker audit: ${title}* — ${describeScope(report.scope, totalControls)}${words.detail ? `\n${capitalized(words.detail)}.` : ''}`;
+  const text =
+    verdict.outcome === 'incomplete'
+      ? `SageMaker audit incomplete: ${failed} FAILED of ${s.total}, ${verdict.unknown} UNKNOWN, ${plural(verdict.errors, 'read error')}`
+      : `SageMaker audit: ${failed} FAILED of ${s.total}`;
 
   const fields = [
     `*Failed*\n${failed}`,
@@ -100,7 +111,7 @@ export function auditSummaryMessage(auditId: string, report: AuditReport, reques
   const driftLine =
     report.scope.source === 'sagemaker'
       ? '*Security Hub:* not consulted (source=sagemaker)'
-      : `*Security Hub drift:* ${d.agrees ?? 0} agree · ${d['fixed-still-reported'] ?? 0} fixed but still reported · ${d['failing-not-reported'] ?? 0} failing, not reported · ${d['reported-only'] ?? 0} reported only`;
+      : `*Security Hub drift:* ${d.agrees ?? 0} agree · ${d['fixed-still-reported'] ?? 0} fixed but still reported · ${d['failing-not-reported'] ?? 0} failing, not reported · ${d['reported-only'] ?? 0} reported only · ${d['not-compared'] ?? 0} not compared (unknown live)`;
 
   const blocks: KnownBlock[] = [
     section(BLOCK_IDS.summary(auditId, 'head'), head),
@@ -118,7 +129,7 @@ export function auditSummaryMessage(auditId: string, report: AuditReport, reques
       ],
     },
   ];
-  return { text: truncate(`SageMaker audit: ${failed} FAILED of ${s.total}`, LIMITS.messageText), blocks };
+  return { text: truncate(text, LIMITS.messageText), blocks };
 }
 
 export type ProposableResult = AuditResult & { remediation: RemediationPlan };
@@ -230,7 +241,7 @@ export function auditThreadMessages(auditId: string, report: AuditReport, select
   if (report.errors.length > 0) {
     errLines.push(`*${plural(report.errors.length, 'read error')}* (evidence that could not be read is UNKNOWN, never passed):`);
     for (const e of report.errors.slice(0, maxErrors)) {
-      errLines.push(`• ${code(e.accountId)} ${code(e.region)} ${safe(e.operation, 80)}: *${safe(e.code, 80)}* ${safe(e.message, 300)}`);
+      errLines.push(`• ${code(e.accountId)} ${code(e.region)} ${safe(failedCall(e), 80)}: *${safe(e.code, 80)}* ${safe(e.message, 300)}`);
     }
     if (report.errors.length > maxErrors) errLines.push(`… and ${report.errors.length - maxErrors} more read errors (see CLI \`sagemaker-audit scan\`)`);
   }

@@ -2,7 +2,9 @@ import type { DigestItem, DigestModel, FixedItem } from '../../digest/model.js';
 import type { AcceptedRiskRecord } from '../../risks/types.js';
 import { LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
-import { mention, plural, safe } from '../format.js';
+import { capitalized, mention, plural, safe } from '../format.js';
+import { verdictLine, verdictWords } from '../../audit/verdict.js';
+import { VERDICT_ICON } from './audit.js';
 import { RISK_ACTION_IDS, acceptRiskValue } from '../views/accept-risk.js';
 import type { KnownBlock } from './types.js';
 import { SEVERITIES } from '../../aws/resources.js';
@@ -81,7 +83,14 @@ export interface DigestBlocksOptions {
 
 /** Notification text (Slack parses it as mrkdwn too, so it holds no AWS text). */
 export function digestText(model: DigestModel, day: string): string {
-  return `SageMaker digest ${day}: ${model.totals.failing} failing (${SEVERITIES.map((s) => `${s} ${model.bySeverity[s]}`).join(', ')}), ${model.newFailures.length} new, ${model.fixed.length} fixed`;
+  const incomplete = model.verdict.outcome === 'incomplete' ? ` — ${verdictLine(model.verdict)}` : '';
+  return `SageMaker digest ${day}: ${model.totals.failing} failing (${SEVERITIES.map((s) => `${s} ${model.bySeverity[s]}`).join(', ')}), ${model.newFailures.length} new, ${model.fixed.length} fixed${incomplete}`;
+}
+
+/** ":warning: *Incomplete:* nothing FAILED, but …": the verdict the audit summary and the CLI give, in the digest. */
+function verdictHeadline(model: DigestModel): string {
+  const { title, detail } = verdictWords(model.verdict);
+  return `${VERDICT_ICON[model.verdict.outcome]} *${capitalized(title)}${detail ? ':*' : '*'}${detail ? ` ${capitalized(detail)}.` : ''}`;
 }
 
 /** The digest message. Pure; at most ~25 blocks whatever the fleet size. */
@@ -101,6 +110,7 @@ export function digestBlocks(model: DigestModel, o: DigestBlocksOptions): KnownB
     text: {
       type: 'mrkdwn',
       text: [
+        verdictHeadline(model),
         `*${plural(t.failing, 'failing resource check')}* · ${t.suppressed} accepted risk${t.suppressed === 1 ? '' : 's'} · ${t.passed} passing · ${t.unknown} unknown · ${t.results} checked`,
         severityLine(model.bySeverity),
         since,

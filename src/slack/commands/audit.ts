@@ -35,7 +35,14 @@ export async function startAudit(parsed: { scope: CoveredScope }, { command, res
   }
   if (!ts) return;
   try {
-    await deps.producers.enqueueAudit({ auditId, requestedBy: command.user_id, channelId: command.channel_id, request: parsed.scope, statusMessageTs: ts });
+    await deps.producers.enqueueAudit({
+      auditId,
+      requestedBy: command.user_id,
+      channelId: command.channel_id,
+      teamId: command.team_id,
+      request: parsed.scope,
+      statusMessageTs: ts,
+    });
   } catch (err) {
     deps.logger.error({ err, code: 'QUEUE_UNAVAILABLE', auditId }, 'could not queue the audit');
     await client.chat

@@ -4,7 +4,8 @@ import { COMMAND } from '../ids.js';
 import { code, escapeMrkdwn } from '../mrkdwn.js';
 
 /**
- * Pure parser for `/sagemaker-audit` text. No I/O: the listener decides what to do with the result.
+ * Pure parser for `/sagemaker-audit` text. No I/O: the listener decides what to do with the result. Problems are
+ * mrkdwn: what the person typed is echoed only through `code`, which escapes it (a mention or a backtick stays text).
  *
  *   (nothing)                     the configured scope
  *   us-east-1 eu-west-1           regions
@@ -58,28 +59,28 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
       } else if (isAccountId(token)) {
         if (!accounts.includes(token)) accounts.push(token);
       } else {
-        problems.push(`I don't understand \`${shown(token)}\``);
+        problems.push(`I don't understand ${code(shown(token))}`);
       }
       continue;
     }
     const key = token.slice(0, eq).toLowerCase();
     const value = token.slice(eq + 1);
     if (value === '') {
-      problems.push(`\`${shown(key)}=\` needs a value`);
+      problems.push(`${code(`${shown(key)}=`)} needs a value`);
       continue;
     }
     switch (key) {
       case 'account':
       case 'accounts':
         for (const a of splitList(value)) {
-          if (!isAccountId(a)) problems.push(`\`${shown(a)}\` is not a 12-digit account id`);
+          if (!isAccountId(a)) problems.push(`${code(shown(a))} is not a 12-digit account id`);
           else if (!accounts.includes(a)) accounts.push(a);
         }
         break;
       case 'region':
       case 'regions':
         for (const r of splitList(value)) {
-          if (!isRegion(r)) problems.push(`\`${shown(r)}\` is not an AWS region name`);
+          if (!isRegion(r)) problems.push(`${code(shown(r))} is not an AWS region name`);
           else if (!regions.includes(r)) regions.push(r);
         }
         break;
@@ -87,13 +88,13 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
       case 'controls':
         for (const c of splitList(value)) {
           const id = byLower.get(c.toLowerCase());
-          if (!id) problems.push(`unknown control \`${shown(c)}\`; valid: ${defaults.controlIds.join(', ')}`);
+          if (!id) problems.push(`unknown control ${code(shown(c))}; valid: ${defaults.controlIds.join(', ')}`);
           else if (!controls.includes(id)) controls.push(id);
         }
         break;
       case 'resource':
         if (resource !== undefined) problems.push('give `resource=` once');
-        else if (!RESOURCE_NAME_PATTERN.test(value) && !RESOURCE_ARN_PATTERN.test(value)) problems.push(`\`${shown(value)}\` is not a SageMaker resource name or ARN`);
+        else if (!RESOURCE_NAME_PATTERN.test(value) && !RESOURCE_ARN_PATTERN.test(value)) problems.push(`${code(shown(value))} is not a SageMaker resource name or ARN`);
         else if (value.length > 400) problems.push('`resource=` is too long');
         else resource = value;
         break;
@@ -102,7 +103,7 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
         else source = value.toLowerCase() as AuditSource;
         break;
       default:
-        problems.push(`unknown option \`${shown(key)}=\``);
+        problems.push(`unknown option ${code(`${shown(key)}=`)}`);
     }
   }
   if (problems.length > 0) return { kind: 'invalid', problems };

@@ -108,7 +108,7 @@ export async function postAuditThread(data: AuditJobData, deps: AuditThreadDeps)
     const proposal = await postProposal({ proposals, trail }, result, {
       auditId: data.auditId,
       requestedBy: data.requestedBy,
-      slack: { channelId: channel, threadTs: data.statusMessageTs },
+      slack: { channelId: channel, threadTs: data.statusMessageTs, ...(data.teamId ? { teamId: data.teamId } : {}) },
       actor: 'worker',
       detail: `audit ${data.auditId} requested by ${data.requestedBy}`,
       now,

@@ -20,8 +20,8 @@ export interface ProposalContext {
   auditId: string;
   /** Slack user who asked for it (for the two-person rule). */
   requestedBy: string;
-  /** The thread the proposal is posted in. */
-  slack: { channelId: string; threadTs: string };
+  /** The thread the proposal is posted in, and its workspace: only a click from there may decide it. */
+  slack: { channelId: string; threadTs: string; teamId?: string };
   /** Actor and detail of the 'proposed' trail event. */
   actor: string;
   detail: string;
@@ -45,7 +45,7 @@ export async function postProposal(deps: PostProposalDeps, result: Proposal['res
     // The engine computes configurationFingerprint(snapshot.detail, snapshot.tags) per result; the drift gate
     // compares with it. Without one (Security Hub-only result) there is nothing to compare: empty string.
     fingerprint: result.fingerprint ?? '',
-    slack: { channelId: context.slack.channelId, threadTs: context.slack.threadTs },
+    slack: { channelId: context.slack.channelId, threadTs: context.slack.threadTs, ...(context.slack.teamId ? { teamId: context.slack.teamId } : {}) },
   };
   await proposals.create(proposal, context.now());
   const state: ProposalState = { status: 'pending', updatedAt: context.now().toISOString() };
