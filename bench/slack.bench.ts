@@ -18,6 +18,7 @@ import { createServices } from '../src/services.js';
 import { createSlackApp } from '../src/slack/app.js';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
+import type { AuditJobData } from '../src/queue/jobs.js';
 import { startWorkers } from '../workers/index.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../test/support/slack-standin/index.js';
 
@@ -122,7 +123,7 @@ async function singleAudit(user: string): Promise<{ ackMs: number; toSummary: nu
     return ts !== undefined && (slack.message(CHANNEL, ts)?.text ?? '').startsWith('SageMaker audit');
   }, 1_800_000);
   const toSummary = performance.now() - start;
-  const job = (await services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed'])).find((j) => j.data.requestedBy === user)!;
+  const job = (await services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed'])).find((j) => 'requestedBy' in j.data && j.data.requestedBy === user)!;
   while (!['completed', 'failed'].includes(await services.producers.audit.getJobState(job.id!))) await new Promise((r) => setTimeout(r, 50));
   return { ackMs: res.ms, toSummary, toThread: performance.now() - start, jobId: job.id! };
 }
@@ -130,7 +131,7 @@ async function singleAudit(user: string): Promise<{ ackMs: number; toSummary: nu
 // 1. One command, end to end, nothing else running.
 const one = await singleAudit('U0SINGLE');
 const done = (await services.producers.audit.getJob(one.jobId))!;
-const summary = slack.message(CHANNEL, done.data.statusMessageTs)!;
+const summary = slack.message(CHANNEL, (done.data as AuditJobData).statusMessageTs)!;
 const rejected = slack.calls.filter((c) => c.response.ok !== true);
 console.log(`\n1) one /sagemaker-audit over ${aws.resources} resources (ack ${ms(one.ackMs)})`);
 console.log(`   summary in place after ${(one.toSummary / 1000).toFixed(2)} s: "${summary.text}"`);

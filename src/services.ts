@@ -4,16 +4,17 @@ import type { Logger } from 'pino';
 import { runAudit } from './audit/engine.js';
 import type { AuditReport, CoveredScope } from './audit/report.js';
 import { accountClients, defaultClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
+import { readTags } from './aws/inventory.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
 import { DigestStateStore } from './digest/state.js';
 import { createRedis } from './queue/connection.js';
 import { createProducers, type Producers } from './queue/producers.js';
-import { ProposalStore } from './remediation/proposals.js';
+import { ProposalBacklog, ProposalStore, type ProposalResource } from './remediation/proposals.js';
 import type { RemediationDeps } from './remediation/run.js';
 import { withAcceptedRisks } from './risks/apply.js';
 import { RiskStore } from './risks/store.js';
-import { createApproverCheck, type ApproverCheck } from './slack/approvers.js';
+import { createApprovers, type Approvers } from './slack/approvers.js';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from './slack/blocks/audit.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
@@ -28,6 +29,8 @@ import { AuditTrail } from './trail.js';
 /** Stores on one Redis connection. */
 export interface Stores {
   proposals: ProposalStore;
+  /** Each audit's proposals kept for its "Show next" button. */
+  backlog: ProposalBacklog;
   trail: AuditTrail;
   risks: RiskStore;
   digestState: DigestStateStore;
@@ -46,7 +49,9 @@ export interface Services {
   aws: { factory: ClientFactory; clients: AccountClients };
   /** The engine with the accepted risks in force applied (FAILED → SUPPRESSED). */
   runAudit(scope: CoveredScope): Promise<AuditReport>;
-  approvers: ApproverCheck;
+  /** A resource's tags (ListTags in its account and region), for approval rules that match on tags. */
+  resourceTags(resource: ProposalResource): Promise<Record<string, string>>;
+  approvers: Approvers;
   /** The clock (tests control it). */
   now: () => Date;
   /** How fast threads are posted and how large they get, and how remediation waits poll. */
@@ -67,13 +72,19 @@ export interface ServiceOverrides {
   runAudit?: (scope: CoveredScope) => Promise<AuditReport>;
   slackClientOptions?: WebClientOptions;
   tuning?: Partial<Services['tuning']>;
-  approvers?: ApproverCheck;
+  approvers?: Approvers;
   now?: () => Date;
 }
 
 function stores(redis: Redis, prefix: string): Stores {
   const trail = new AuditTrail(redis, prefix);
-  return { proposals: new ProposalStore(redis, prefix), trail, risks: new RiskStore(redis, prefix, trail), digestState: new DigestStateStore(redis, prefix) };
+  return {
+    proposals: new ProposalStore(redis, prefix),
+    backlog: new ProposalBacklog(redis, prefix),
+    trail,
+    risks: new RiskStore(redis, prefix, trail),
+    digestState: new DigestStateStore(redis, prefix),
+  };
 }
 
 export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
@@ -95,7 +106,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const web = stores(producer, prefix);
   const workerStores = stores(worker, prefix);
   const engine = overrides.runAudit ?? ((scope: CoveredScope) => runAudit(scope, { config, clientFactory: factory }));
-  const approvers = overrides.approvers ?? createApproverCheck(config.app, slack);
+  const approvers = overrides.approvers ?? createApprovers(config.app.approvalPolicy, slack);
   const now = overrides.now ?? (() => new Date());
   const tuning: Services['tuning'] = {
     pacer: createPacer({ perSecond: 1, burst: 5 }),
@@ -116,6 +127,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     slack,
     aws: { factory, clients },
     runAudit: withAcceptedRisks(engine, workerStores.risks, now),
+    resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
     approvers,
     now,
     tuning,

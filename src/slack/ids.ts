@@ -7,6 +7,8 @@ export const COMMAND = '/sagemaker-audit';
 export const ACTION_IDS = {
   approve: 'proposal_approve',
   deny: 'proposal_deny',
+  /** "Show next 10" at the end of an audit thread; value `<auditId>:<page>`. */
+  showNext: 'audit_show_next',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];

@@ -46,6 +46,8 @@ export interface Harness {
   baseUrl: string;
   command(text: string, options?: { userId?: string; channelId?: string; responseId?: string; timestamp?: number }): Promise<{ status: number; ms: number; responseId: string; body: string }>;
   click(action: 'approve' | 'deny', proposalId: string, userId: string, messageTs: string, responseId?: string): Promise<{ status: number; ms: number }>;
+  /** Any button of the app's messages, clicked in CHANNEL. */
+  press(actionId: string, value: string, userId: string, messageTs: string): Promise<{ status: number; ms: number }>;
   auditJobs(): Promise<Job[]>;
   remediationJobs(): Promise<Job[]>;
   close(): Promise<void>;
@@ -119,6 +121,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         channelId: CHANNEL,
         responseUrl: standin.responseUrl(responseId ?? `click-${++seq}`),
       });
+      return postSigned(eventsUrl, SIGNING_SECRET, body);
+    },
+    async press(actionId, value, userId, messageTs) {
+      const body = blockActionsBody({ actionId, value, userId, messageTs, channelId: CHANNEL, responseUrl: standin.responseUrl(`press-${++seq}`) });
       return postSigned(eventsUrl, SIGNING_SECRET, body);
     },
     auditJobs: () => services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']),

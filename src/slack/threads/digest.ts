@@ -10,6 +10,7 @@ import { dayInZone } from '../../digest/keys.js';
 import { buildDigestModel, type DigestModel } from '../../digest/model.js';
 import type { DigestStateStore } from '../../digest/state.js';
 import type { DigestJobData } from '../../queue/jobs.js';
+import { resourceKey, type ProposalResource } from '../../remediation/proposals.js';
 import { expireRisks, type RiskJobDeps } from '../../risks/jobs.js';
 import type { RiskStore } from '../../risks/store.js';
 import type { AcceptedRiskRecord } from '../../risks/types.js';
@@ -30,6 +31,8 @@ export interface DigestDeps extends Pick<RiskJobDeps, 'securityHub'> {
   logger?: Logger;
   now?: () => Date;
   controlTitles?: Record<string, string>;
+  /** Reads a resource's tags for approval rules that match on them (absent when none does); kept with the items. */
+  resourceTags?: (resource: ProposalResource) => Promise<Record<string, string>>;
 }
 
 export interface DigestOutcome {
@@ -113,7 +116,15 @@ export async function postDigest(data: DigestJobData, deps: DigestDeps, opts: { 
     posted = true;
     const ts = res.ts ?? '';
     if (opts.tick) await state.markTickPosted(opts.tick, opts.owner);
-    await state.saveItems(runId, digest.model.top.map((i) => ({ runId, result: i.result, channelId: res.channel ?? channel, threadTs: ts })));
+    // Each item keeps its resource's failing results (one proposal per resource) and, when rules need them, its tags.
+    const failingOf = new Map<string, AuditReport['results']>();
+    for (const r of report.results) if (r.status === 'FAILED') failingOf.set(resourceKey(r), [...(failingOf.get(resourceKey(r)) ?? []), r]);
+    const refs = [];
+    for (const i of digest.model.top) {
+      const tags = deps.resourceTags ? await deps.resourceTags(i.result).catch(() => null) : undefined;
+      refs.push({ runId, result: i.result, resourceResults: failingOf.get(resourceKey(i.result)) ?? [i.result], ...(tags !== undefined ? { tags } : {}), channelId: res.channel ?? channel, threadTs: ts });
+    }
+    await state.saveItems(runId, refs);
     await state.save({ runId, runAt: now, day: digest.day, failingBySeverity: digest.model.bySeverity }, digest.diff.next);
 
     let uploaded = false;
