@@ -85,14 +85,17 @@ const auditEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((v) => v ?? 'info'),
 });
 
+const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+const queuePrefix = z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit');
+
 const appEnv = z.object({
   SLACK_BOT_TOKEN: z.string({ error: 'is required' }).regex(/^xoxb-/, 'must be a bot token (xoxb-…)'),
   SLACK_SIGNING_SECRET: z.string({ error: 'is required' }).min(8, 'is too short'),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: z.url().optional(),
   PORT: int(3000, 1, 65535),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit'),
+  REDIS_URL: redisUrl.optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: queuePrefix,
   APPROVERS: list().pipe(z.array(slackPrincipal)),
   TWO_PERSON_RULE: bool(false),
   APPROVAL_POLICY: z.string().trim().min(1, 'needs a file path').optional(),
@@ -225,6 +228,20 @@ export function loadAuditConfig(env: Env): AuditConfig {
     }),
     logLevel: e.LOG_LEVEL,
   });
+}
+
+/**
+ * Where the CLI finds the app's accepted risks: the app's Redis (REDIS_URL, and QUEUE_PREFIX when the app sets one),
+ * or nothing when REDIS_URL is not set (the CLI never assumes a local Redis).
+ */
+export interface RiskSourceConfig {
+  redisUrl: string | undefined;
+  queuePrefix: string;
+}
+
+export function loadRiskSourceConfig(env: Env): RiskSourceConfig {
+  const e = parse(z.object({ REDIS_URL: redisUrl.optional(), QUEUE_PREFIX: queuePrefix }), env);
+  return Object.freeze({ redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX });
 }
 
 export function loadConfig(env: Env): Config {

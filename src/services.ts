@@ -8,7 +8,7 @@ import { readTags } from './aws/inventory.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
 import { DigestStateStore } from './digest/state.js';
-import { createRedis } from './queue/connection.js';
+import { createRedis, shownRedisUrl } from './queue/connection.js';
 import { createProducers, type Producers } from './queue/producers.js';
 import { ProposalBacklog, ProposalStore, type ProposalResource } from './remediation/proposals.js';
 import type { RemediationDeps } from './remediation/run.js';
@@ -145,7 +145,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           producer.off('ready', onReady);
-          reject(Object.assign(new Error(`Redis at ${config.app.redisUrl.replace(/\/\/[^@]*@/, '//***@')} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
+          reject(Object.assign(new Error(`Redis at ${shownRedisUrl(config.app.redisUrl)} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
         }, timeoutMs);
         const onReady = (): void => {
           clearTimeout(timer);

@@ -4,10 +4,13 @@ import { AuditRequestError, runAudit } from '../audit/engine.js';
 import { formatReport, truncate } from '../audit/formats.js';
 import type { AuditReport, AuditScope } from '../audit/report.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
-import { ConfigError, loadAuditConfig, type AuditConfig } from '../config.js';
+import { ConfigError, loadAuditConfig, loadRiskSourceConfig, type AuditConfig, type RiskSourceConfig } from '../config.js';
 import { CONTROLS, UnknownControlError, selectControls, type AnyControl } from '../controls/index.js';
 import { iamPolicy } from '../iam/policy.js';
-import { CONTROLS_HELP, IAM_POLICY_HELP, UsageError, mainHelp, parseCommandLine, scanHelp, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
+import { applyAcceptedRisks } from '../risks/apply.js';
+import { RisksFileError } from '../risks/file.js';
+import { CONTROLS_HELP, EXCEPTIONS_HELP, IAM_POLICY_HELP, UsageError, mainHelp, parseCommandLine, scanHelp, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
+import { acceptedRisksForScan, exceptionsCommand } from './risks.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -18,6 +21,8 @@ export interface CliIo {
   progress?: boolean;
   /** The control catalog (default: the registry's). */
   catalog?: readonly AnyControl[];
+  /** The clock (accepted risks in force, exports). */
+  now?: () => Date;
 }
 
 const NO_CREDENTIALS_HINT =
@@ -65,14 +70,14 @@ function iamPolicyCommand(args: IamPolicyArgs, io: CliIo): number {
   return 0;
 }
 
-/** 0 nothing FAILED; 1 something FAILED; 2 nothing could be read at all (only errors). */
+/** 0 nothing FAILED; 1 something FAILED; 2 nothing could be read at all (only errors). SUPPRESSED is not FAILED. */
 export function exitCodeFor(report: AuditReport): number {
   if (report.summary.byStatus.FAILED > 0) return 1;
   if (report.results.length === 0 && report.errors.length > 0) return 2;
   return 0;
 }
 
-async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
+async function scanCommand(args: ScanArgs, config: AuditConfig, risksFrom: RiskSourceConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
   if (args.help) {
     io.stdout(scanHelp(catalog));
     return 0;
@@ -87,7 +92,7 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catal
   if (args.controls) request.controls = args.controls;
   if (args.resource !== undefined) request.resource = args.resource;
 
-  const report = await runAudit(request, {
+  const audited = await runAudit(request, {
     config,
     catalog,
     onProgress: io.progress
@@ -97,6 +102,8 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catal
         }
       : undefined,
   });
+  const now = (io.now ?? (() => new Date()))();
+  const report = applyAcceptedRisks(audited, await acceptedRisksForScan(risksFrom, args.exceptions, io), now);
   const text = formatReport(report, args.format, { width: io.columns ?? 160, totalControls: catalog.length });
   if (args.output !== undefined) {
     await writeFile(args.output, text, 'utf8');
@@ -128,17 +135,26 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     if (args.command === 'controls') return controlsCommand(args, io, catalog);
     if (args.command === 'iam-policy') return iamPolicyCommand(args, io);
-    if (args.help) return await scanCommand(args, {} as AuditConfig, io, catalog);
-    let config: AuditConfig;
-    try {
-      config = loadAuditConfig(env);
-    } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.problems.join('; ')}`);
-      throw err;
+    if (args.help) {
+      if (args.command === 'exceptions') {
+        io.stdout(EXCEPTIONS_HELP);
+        return 0;
+      }
+      return await scanCommand(args, {} as AuditConfig, {} as RiskSourceConfig, io, catalog);
     }
-    return await scanCommand(args, config, io, catalog);
+    const configured = <T>(load: () => T): T => {
+      try {
+        return load();
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.problems.join('; ')}`);
+        throw err;
+      }
+    };
+    const risksFrom = configured(() => loadRiskSourceConfig(env));
+    if (args.command === 'exceptions') return await exceptionsCommand(args, risksFrom, io, (io.now ?? (() => new Date()))());
+    return await scanCommand(args, configured(() => loadAuditConfig(env)), risksFrom, io, catalog);
   } catch (err) {
-    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError) {
+    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError || err instanceof RisksFileError) {
       io.stderr(`error: ${err.message}\n`);
       return 2;
     }

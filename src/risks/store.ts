@@ -87,6 +87,40 @@ export class RiskStore {
     return record;
   }
 
+  /**
+   * Stores risks read from an exported file as they were accepted (who, when, until when). A risk for a target that
+   * already has an active one replaces that one's reason and dates, keeping its id; risks no longer in force are
+   * skipped. Each stored risk is a 'risk-accepted' trail event by `by`, naming its original approver.
+   */
+  async importRisks(records: readonly AcceptedRiskRecord[], by: string, now = new Date()): Promise<{ imported: number; updated: number; skipped: number }> {
+    const out = { imported: 0, updated: 0, skipped: 0 };
+    const active = await this.listActive();
+    for (const r of records) {
+      if (r.status !== 'active' || Date.parse(r.expiresAt) <= now.getTime()) {
+        out.skipped += 1;
+        continue;
+      }
+      const existing = active.find((a) => a.id === r.id || sameTarget(a, { target: r, scope: r.scope }));
+      const record: AcceptedRiskRecord = { ...(existing ?? {}), ...r, id: existing?.id ?? r.id, status: 'active' };
+      await this.redis.hset(this.activeKey, record.id, JSON.stringify(record));
+      out[existing ? 'updated' : 'imported'] += 1;
+      await this.trail?.record(
+        {
+          type: 'risk-accepted',
+          actor: by,
+          controlId: record.controlId,
+          accountId: record.accountId,
+          region: record.region,
+          resourceArn: record.scope === 'resource' ? record.resourceArn : undefined,
+          resourceName: record.scope === 'resource' ? record.resourceName : undefined,
+          detail: `imported from a file: accepted by ${record.acceptedBy} on ${record.acceptedAt} until ${record.expiresAt}: ${record.reason}`,
+        },
+        now,
+      );
+    }
+    return out;
+  }
+
   async get(id: string): Promise<AcceptedRiskRecord | null> {
     const active = await this.redis.hget(this.activeKey, id);
     if (active) return JSON.parse(active) as AcceptedRiskRecord;
