@@ -7,6 +7,7 @@ import { accountClients, defaultClientFactory, type AccountClients, type ClientF
 import { readTags } from './aws/inventory.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
+import { PostureStore } from './digest/posture.js';
 import { DigestStateStore } from './digest/state.js';
 import { createRedis, shownRedisUrl } from './queue/connection.js';
 import { createProducers, type Producers } from './queue/producers.js';
@@ -18,6 +19,7 @@ import { createApprovers, type Approvers } from './slack/approvers.js';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from './slack/blocks/audit.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
+import { createHomeTab, type HomeTab } from './slack/threads/home.js';
 import { AuditTrail } from './trail.js';
 
 /**
@@ -34,6 +36,8 @@ export interface Stores {
   trail: AuditTrail;
   risks: RiskStore;
   digestState: DigestStateStore;
+  /** What App Home shows at a glance (posture, trend chart) and who opened it. */
+  posture: PostureStore;
 }
 
 export interface Services {
@@ -52,6 +56,8 @@ export interface Services {
   /** A resource's tags (ListTags in its account and region), for approval rules that match on tags. */
   resourceTags(resource: ProposalResource): Promise<Record<string, string>>;
   approvers: Approvers;
+  /** App Home on the fail-fast stores (listeners) and on the worker stores (refreshed after audits and digests). */
+  homes: { web: HomeTab; worker: HomeTab };
   /** The clock (tests control it). */
   now: () => Date;
   /** How fast threads are posted and how large they get, and how remediation waits poll. */
@@ -84,6 +90,7 @@ function stores(redis: Redis, prefix: string): Stores {
     trail,
     risks: new RiskStore(redis, prefix, trail),
     digestState: new DigestStateStore(redis, prefix),
+    posture: new PostureStore(redis, prefix),
   };
 }
 
@@ -108,6 +115,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const engine = overrides.runAudit ?? ((scope: CoveredScope) => runAudit(scope, { config, clientFactory: factory }));
   const approvers = overrides.approvers ?? createApprovers(config.app.approvalPolicy, slack);
   const now = overrides.now ?? (() => new Date());
+  const homeOn = (s: Stores): HomeTab =>
+    createHomeTab({ slack, posture: s.posture, proposals: s.proposals, risks: s.risks, digestState: s.digestState, approvers, config, logger: logger.child({ component: 'home' }), now });
+  const homes = { web: homeOn(web), worker: homeOn(workerStores) };
   const tuning: Services['tuning'] = {
     pacer: createPacer({ perSecond: 1, burst: 5 }),
     threadLimits: DEFAULT_THREAD_LIMITS,
@@ -129,6 +139,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     runAudit: withAcceptedRisks(engine, workerStores.risks, now),
     resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
     approvers,
+    homes,
     now,
     tuning,
     listenerDeps: () => ({
@@ -136,6 +147,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       producers,
       ...web,
       approvers,
+      home: homes.web,
       controlIds: CONTROLS.map((c) => c.metadata.id),
       logger,
       now,

@@ -8,6 +8,7 @@ import type { ProposalStore } from '../remediation/proposals.js';
 import type { RiskStore } from '../risks/store.js';
 import type { AuditTrail } from '../trail.js';
 import type { Approvers } from './approvers.js';
+import type { HomeTab } from './threads/home.js';
 
 /**
  * What the listeners need, in one object: they ack, check and enqueue, so queues, stores on the fail-fast Redis
@@ -21,6 +22,8 @@ export interface ListenerDeps {
   risks: RiskStore;
   digestState: DigestStateStore;
   approvers: Approvers;
+  /** App Home, published from what Redis holds. */
+  home: HomeTab;
   /** Every valid control id, in display order (from the control registry). */
   controlIds: readonly string[];
   logger: Logger;

@@ -2,6 +2,7 @@ import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { truncate } from './mrkdwn.js';
+import type { HomeTab } from './threads/home.js';
 
 /** What every listener shares: helpers for answering the person who typed or clicked. */
 
@@ -16,12 +17,22 @@ export function channelOf(body: BlockAction): string | undefined {
   return body.channel?.id ?? (body.container as { channel_id?: string } | undefined)?.channel_id;
 }
 
+/** Whether a click came from the app's Home tab (no channel, no message, no response_url there). */
+export function fromHome(body: BlockAction): boolean {
+  return (body.view as { type?: string } | undefined)?.type === 'home';
+}
+
 /**
- * Tell the clicking user something only they see: an ephemeral message (in the message's thread, when it has one);
- * if Slack refuses it (no channel, bot not in the channel, …), through the action's response_url instead.
+ * Tell the clicking user something only they see: on the Home tab, at the top of their Home (published again);
+ * elsewhere an ephemeral message (in the message's thread, when it has one), and if Slack refuses it (no channel,
+ * bot not in the channel, …), through the action's response_url instead.
  */
-export async function tellUser(client: WebClient, body: BlockAction, text: string, deps: { logger: Logger }): Promise<void> {
+export async function tellUser(client: WebClient, body: BlockAction, text: string, deps: { logger: Logger; home?: Pick<HomeTab, 'publish'> }): Promise<void> {
   const { logger } = deps;
+  if (fromHome(body) && deps.home) {
+    await deps.home.publish(body.user.id, text).catch((err: unknown) => logger.error({ err }, 'could not answer on the Home tab'));
+    return;
+  }
   const channel = channelOf(body);
   const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
   try {

@@ -1,6 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { registerDigestActions } from './digest.js';
+import { registerHomeActions } from './home.js';
 import { registerProposalActions } from './proposal.js';
 import { registerRiskActions } from './risks.js';
 import { registerShowNextAction } from './show-next.js';
@@ -11,4 +12,5 @@ export function registerActions(app: App, deps: ListenerDeps): void {
   registerRiskActions(app, deps);
   registerDigestActions(app, deps);
   registerShowNextAction(app, deps);
+  registerHomeActions(app, deps);
 }

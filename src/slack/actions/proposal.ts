@@ -6,7 +6,7 @@ import { proposalMessage } from '../blocks/proposal.js';
 import type { ListenerDeps } from '../deps.js';
 import { mention, plural, slackTime } from '../format.js';
 import { ACTION_IDS } from '../ids.js';
-import { afterAck, tellUser } from '../listener-kit.js';
+import { afterAck, fromHome, tellUser } from '../listener-kit.js';
 import { code } from '../mrkdwn.js';
 
 /**
@@ -71,6 +71,7 @@ export function registerProposalActions(app: App, deps: ListenerDeps): void {
       }
       await trail.record({ type: 'denied', actor: userId, ...where });
       await refresh(proposal, state, client, body.message?.ts);
+      if (fromHome(body)) await tellUser(client, body, `:x: You denied the fix of ${code(r.resourceName)}.`, deps);
       return;
     }
 
@@ -109,6 +110,7 @@ export function registerProposalActions(app: App, deps: ListenerDeps): void {
       }
       // Cheap catch-up of approvals left behind by a crash between decision and enqueue.
       producers.requeueApproved(proposals, { dryRun }).catch((err: unknown) => logger.warn({ err }, 'requeue of approved proposals failed'));
+      if (fromHome(body)) await tellUser(client, body, `:white_check_mark: Approved: the fix of ${code(r.resourceName)} is queued; its progress is in the audit thread.`, deps);
     } else {
       const others = (state.approvals ?? []).filter((a) => a.by !== userId).map((a) => mention(a.by));
       await tellUser(

@@ -59,7 +59,7 @@ export interface AuditThreadDeps extends ProposalThreadDeps {
   runAudit: (request: CoveredScope) => Promise<AuditReport>;
   /** Number of controls in the catalog (for "all N controls"). */
   totalControls: number;
-  /** Told about every finished audit (App Home keeps the posture); best effort. */
+  /** Told about every audit once its thread is posted (App Home keeps its posture and refreshes); best effort. */
   onReport?: (report: AuditReport, data: AuditJobData) => Promise<void>;
 }
 
@@ -182,7 +182,6 @@ export async function postAuditThread(data: AuditJobData, deps: AuditThreadDeps)
     thread.counts.errors += 1;
     deps.logger?.warn({ err, auditId: data.auditId }, 'could not update the status message');
   }
-  if (deps.onReport) await deps.onReport(report, data).catch((err: unknown) => deps.logger?.warn({ err, auditId: data.auditId }, 'could not keep the audit for App Home'));
 
   const drafts = draftsFor(report.results);
   const where = { auditId: data.auditId, requestedBy: data.requestedBy, channelId: channel, threadTs: data.statusMessageTs };
@@ -203,6 +202,7 @@ export async function postAuditThread(data: AuditJobData, deps: AuditThreadDeps)
     await deps.backlog.save(where, later);
     await thread.reply(showNextMessage(data.auditId, 1, later.length, limits.page));
   }
+  if (deps.onReport) await deps.onReport(report, data).catch((err: unknown) => deps.logger?.warn({ err, auditId: data.auditId }, 'could not update App Home after the audit'));
 
   return {
     auditId: data.auditId,
