@@ -13,6 +13,8 @@
 import { pino } from 'pino';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
+import { deletePrefix } from '../test/queue/redis.js';
+import { benchSlackEnv, useBenchCredentials } from './slack-env.js';
 import type { AuditJobData } from '../src/queue/jobs.js';
 import { createServices } from '../src/services.js';
 import { createSlackApp } from '../src/slack/app.js';
@@ -33,27 +35,13 @@ const REGIONS = ['us-east-1', 'eu-west-1'];
 const SECRET = 'bench-signing-secret-0123456789';
 const CHANNEL = 'C0THREAD';
 
-process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench-secret';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+useBenchCredentials();
 
 const aws = await startAwsStandin({ transitionDelayMs: 0, seed: 7 });
 const fleet = seedFleet(aws, { accounts: ACCOUNTS, regions: REGIONS, resourcesTotal: RESOURCES, seed: 42 });
 const slack = await SlackStandin.start({ channels: [CHANNEL] });
 const prefix = `bench-thread-${Date.now().toString(36)}`;
-const config = loadConfig({
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: slack.apiUrl,
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  QUEUE_PREFIX: prefix,
-  AUDIT_REGIONS: REGIONS.join(','),
-  AUDIT_ACCOUNTS: ACCOUNTS.join(','),
-  AUDIT_ROLE: 'SageMakerAudit',
-  APPROVERS: 'U0APPROVER',
-  LOG_LEVEL: 'silent',
-});
+const config = loadConfig(benchSlackEnv({ slack, secret: SECRET, prefix, accounts: ACCOUNTS, regions: REGIONS }));
 const logger = pino({ level: 'silent' });
 // Production pacing (services' default): 1 message/s per channel, burst 5.
 const services = createServices(config, logger, { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: aws.url }) });
@@ -110,13 +98,8 @@ try {
 } finally {
   await app.stop();
   await workers.close();
-  for (const q of [services.producers.audit, services.producers.remediation]) await q.obliterate({ force: true }).catch(() => undefined);
-  let cursor = '0';
-  do {
-    const [next, keys] = await services.redis.worker.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await services.redis.worker.unlink(...keys);
-  } while (cursor !== '0');
+  await services.producers.audit.obliterate({ force: true }).catch(() => undefined);
+  await deletePrefix(services.redis.worker, prefix);
   await services.close();
   await slack.close();
   await aws.close();

@@ -15,13 +15,9 @@ describe('mergePlans: one plan per resource', () => {
     const nb = notebook({ RootAccess: 'Enabled', PlatformIdentifier: 'notebook-al2023-v0' });
     const merged = mergePlans(plansOf(nb, ['SageMaker.3', 'SageMaker.8'], params({ supportedPlatformIdentifiers: ['notebook-al2023-v1'] })));
     expect(merged.kind).toBe('in-place');
-    expect(merged.steps.map((s) => s.operation)).toEqual([
-      'notebook.stop-if-running',
-      'notebook.wait-stopped',
-      'notebook.update',
-      'notebook.start-if-was-running',
-      'notebook.wait-in-service',
-    ]);
+    // The steps of one control's plan: one stop, one update, one start.
+    expect(merged.steps.map((s) => s.id)).toEqual(plansOf(nb, ['SageMaker.3'])[0]!.plan.steps.map((s) => s.id));
+    expect(merged.steps.filter((s) => s.operation === 'notebook.stop-if-running')).toHaveLength(1);
     const update = merged.steps.find((s) => s.operation === 'notebook.update')!;
     expect(update.params).toEqual({ notebookName: 'nb-1', RootAccess: 'Disabled', PlatformIdentifier: 'notebook-al2023-v1' });
     expect(update.title).toBe('Update notebook `nb-1`: RootAccess=Disabled, PlatformIdentifier=notebook-al2023-v1');
