@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   delete env.AWS_SESSION_TOKEN;
   out(`AWS stand-in: ${aws.url} — account ${account}, regions ${regions.join(', ')}, ${fleet.resources.length} SageMaker resources (${fleet.resources.filter((r) => r.failing.length > 0).length} failing at least one control)`);
 
-  const { SlackStandin, slashCommandBody, blockActionsBody, postSigned } = await import('../test/support/slack-standin/index.js');
+  const { SlackStandin, slashCommandBody, blockActionsBody, eventCallbackPayload, postSigned } = await import('../test/support/slack-standin/index.js');
   const slack = await SlackStandin.start({ channels: [CHANNEL] });
   out(`Slack stand-in: ${slack.url} — channel #demo (${CHANNEL})`);
 
@@ -237,6 +237,11 @@ async function main(): Promise<void> {
     show(CHANNEL, digest.ts);
     for (const f of files(digest.ts)) out(`      📎 ${f.filename} (${f.length} bytes)${f.filename.endsWith('.csv') ? ` — ${f.bytes.toString('utf8').trim().split('\n').length - 1} rows` : ''}`);
     out(`\nDigest posted: ${(digest.text ?? '').replace(/\*/g, '')}`);
+
+    step(`${APPROVER} opens the app's Home tab`);
+    await postSigned(events, SIGNING_SECRET, JSON.stringify(eventCallbackPayload(slack.appHomeOpenedEvent(APPROVER))), { headers: { 'content-type': 'application/json' } });
+    const home = await until('the Home tab', () => slack.homeView(APPROVER));
+    out(renderBlocks(home.blocks as unknown[]).split('\n').map((l) => `  ${l}`).join('\n'));
     cleanExit = true;
   } finally {
     step('Shutting down');

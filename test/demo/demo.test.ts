@@ -41,6 +41,10 @@ describe('npm run demo', () => {
     expect(stdout).toMatch(/📎 sagemaker-digest-\d{4}-\d{2}-\d{2}\.csv .* — \d+ rows/);
     expect(stdout).toMatch(/📎 sagemaker-trend-\d{4}-\d{2}-\d{2}\.png/);
     expect(stdout).toMatch(/Digest posted: SageMaker digest .*: \d+ failing/);
+    // App Home: the digest's posture and chart, and the run buttons.
+    expect(stdout).toContain('== SageMaker posture ==');
+    expect(stdout).toMatch(/\[image: Failing SageMaker resources per day/);
+    expect(stdout).toContain('[Pick a channel ▾] [Audit now] [Digest now]');
     expect(stdout).toContain('Done in');
   }, 120_000);
 });

@@ -130,7 +130,7 @@ export function homeView(model: HomeModel) {
         { type: 'button', action_id: HOME_ACTION_IDS.digest, text: { type: 'plain_text', text: 'Digest now' }, value: 'digest' },
       ],
     },
-    { type: 'context', block_id: HOME_BLOCK_IDS.footer, elements: [{ type: 'mrkdwn', text: 'Refreshed after each audit of the whole configured scope and each digest · `/sagemaker-audit help`' }] },
+    { type: 'context', block_id: HOME_BLOCK_IDS.footer, elements: [{ type: 'mrkdwn', text: 'Counts from the last audit of the whole configured scope or the last digest · refreshed after each audit and digest · `/sagemaker-audit help`' }] },
   );
   return { type: 'home' as const, blocks };
 }
