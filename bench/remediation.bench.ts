@@ -8,7 +8,7 @@
  */
 import { runAudit } from '../src/audit/engine.js';
 import type { Proposal } from '../src/remediation/proposals.js';
-import { newProposalId } from '../src/remediation/proposals.js';
+import { draftsFor, newProposalId } from '../src/remediation/proposals.js';
 import type { RateLimitStrategy } from '../workers/remediation.js';
 import { startAwsStandin } from '../test/support/aws-standin/index.js';
 import { CHANNEL, approve, createCtx, enqueue, factoryFor, REGION, seedAppImageConfig, startSlack, startWorker, waitFinished } from '../test/remediation/harness.js';
@@ -53,18 +53,18 @@ async function run(concurrency: number, strategy: RateLimitStrategy): Promise<Ro
         { accounts: [], regions: [REGION], controls: ['SageMaker.6'], source: 'sagemaker' },
         { config: ctx.config, clientFactory: factoryFor(aws, accountId) },
       );
-      for (const result of report.results.filter((r) => r.status === 'FAILED' && r.remediation)) {
+      for (const draft of draftsFor(report.results)) {
         if (proposals.length >= JOBS) break;
         const p: Proposal = {
+          ...draft,
           id: newProposalId(),
           createdAt: new Date().toISOString(),
           auditId: 'bench',
           requestedBy: 'U0BENCH',
-          result: { ...result, remediation: result.remediation! },
-          fingerprint: result.fingerprint ?? '',
+          tags: null,
           slack: { channelId: CHANNEL, threadTs: parent.ts! },
         };
-        await ctx.proposals.create(p);
+        await ctx.proposals.createOrReuse(p);
         await approve(ctx, p.id);
         proposals.push(p);
       }

@@ -18,6 +18,8 @@ import { createServices } from '../src/services.js';
 import { createSlackApp } from '../src/slack/app.js';
 import { defaultClientFactory } from '../src/aws/clients.js';
 import { loadConfig } from '../src/config.js';
+import { benchSlackEnv, useBenchCredentials } from './slack-env.js';
+import type { AuditJobData } from '../src/queue/jobs.js';
 import { startWorkers } from '../workers/index.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../test/support/slack-standin/index.js';
 
@@ -29,10 +31,7 @@ const CONCURRENT = 50;
 const SECRET = 'bench-signing-secret-0123456789';
 const CHANNEL = 'C0BENCH';
 
-process.env.AWS_ACCESS_KEY_ID = 'AKIAIOSFODNN7EXAMPLE';
-process.env.AWS_SECRET_ACCESS_KEY = 'bench-secret';
-process.env.AWS_EC2_METADATA_DISABLED = 'true';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+useBenchCredentials();
 
 const boot = new URL('../workers/thread-boot.mjs', import.meta.url);
 const entry = new URL('./slack-threads.ts', import.meta.url).href;
@@ -52,18 +51,7 @@ const loadThread = thread({ role: 'load' });
 
 const slack = await SlackStandin.start({ channels: [CHANNEL] });
 const prefix = `bench-slack-${Date.now().toString(36)}`;
-const env: Record<string, string> = {
-  SLACK_BOT_TOKEN: slack.botToken,
-  SLACK_SIGNING_SECRET: SECRET,
-  SLACK_API_URL: slack.apiUrl,
-  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  QUEUE_PREFIX: prefix,
-  AUDIT_REGIONS: REGIONS.join(','),
-  AUDIT_ACCOUNTS: ACCOUNTS.join(','),
-  AUDIT_ROLE: 'SageMakerAudit',
-  APPROVERS: 'U0APPROVER',
-  LOG_LEVEL: 'silent',
-};
+const env = benchSlackEnv({ slack, secret: SECRET, prefix, accounts: ACCOUNTS, regions: REGIONS });
 const config = loadConfig(env);
 const logger = pino({ level: 'silent' });
 const services = createServices(config, logger, { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: aws.url }) });
@@ -122,7 +110,7 @@ async function singleAudit(user: string): Promise<{ ackMs: number; toSummary: nu
     return ts !== undefined && (slack.message(CHANNEL, ts)?.text ?? '').startsWith('SageMaker audit');
   }, 1_800_000);
   const toSummary = performance.now() - start;
-  const job = (await services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed'])).find((j) => j.data.requestedBy === user)!;
+  const job = (await services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed'])).find((j) => 'requestedBy' in j.data && j.data.requestedBy === user)!;
   while (!['completed', 'failed'].includes(await services.producers.audit.getJobState(job.id!))) await new Promise((r) => setTimeout(r, 50));
   return { ackMs: res.ms, toSummary, toThread: performance.now() - start, jobId: job.id! };
 }
@@ -130,7 +118,7 @@ async function singleAudit(user: string): Promise<{ ackMs: number; toSummary: nu
 // 1. One command, end to end, nothing else running.
 const one = await singleAudit('U0SINGLE');
 const done = (await services.producers.audit.getJob(one.jobId))!;
-const summary = slack.message(CHANNEL, done.data.statusMessageTs)!;
+const summary = slack.message(CHANNEL, (done.data as AuditJobData).statusMessageTs)!;
 const rejected = slack.calls.filter((c) => c.response.ok !== true);
 console.log(`\n1) one /sagemaker-audit over ${aws.resources} resources (ack ${ms(one.ackMs)})`);
 console.log(`   summary in place after ${(one.toSummary / 1000).toFixed(2)} s: "${summary.text}"`);

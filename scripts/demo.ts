@@ -123,7 +123,7 @@ async function main(): Promise<void> {
   delete env.AWS_SESSION_TOKEN;
   out(`AWS stand-in: ${aws.url} — account ${account}, regions ${regions.join(', ')}, ${fleet.resources.length} SageMaker resources (${fleet.resources.filter((r) => r.failing.length > 0).length} failing at least one control)`);
 
-  const { SlackStandin, slashCommandBody, blockActionsBody, postSigned } = await import('../test/support/slack-standin/index.js');
+  const { SlackStandin, slashCommandBody, blockActionsBody, eventCallbackPayload, postSigned } = await import('../test/support/slack-standin/index.js');
   const slack = await SlackStandin.start({ channels: [CHANNEL] });
   out(`Slack stand-in: ${slack.url} — channel #demo (${CHANNEL})`);
 
@@ -133,6 +133,7 @@ async function main(): Promise<void> {
   const { createSlackApp } = await import('../src/slack/app.js');
   const { startWorkers } = await import('../workers/index.js');
   const { ACTION_IDS } = await import('../src/slack/ids.js');
+  const { resourceOf } = await import('../src/remediation/proposals.js');
   const { renderBlocks } = await import('../src/demo/render.js');
 
   const prefix = `demo-${randomBytes(4).toString('hex')}`;
@@ -195,15 +196,15 @@ async function main(): Promise<void> {
       .thread(CHANNEL, status.ts)
       .flatMap((m) => (m.blocks ?? []).flatMap((b) => ((b as { elements?: Array<{ action_id?: string; value?: string }> }).elements ?? []).filter((e) => e.action_id === ACTION_IDS.approve).map((e) => e.value ?? '')));
     const proposals = (await Promise.all(proposalIds.map((id) => services.web.proposals.get(id)))).filter((p) => p !== null);
-    const notebook = proposals.find((p) => p.proposal.result.resourceKind === 'notebook-instance' && p.proposal.result.remediation.kind === 'in-place') ??
-      proposals.find((p) => p.proposal.result.resourceKind === 'notebook-instance');
-    const jobDef = proposals.find((p) => p.proposal.result.resourceKind.endsWith('-job-definition'));
+    const kindOf = (p: (typeof proposals)[number]) => resourceOf(p.proposal).resourceKind;
+    const notebook = proposals.find((p) => kindOf(p) === 'notebook-instance' && p.proposal.plan.kind === 'in-place') ?? proposals.find((p) => kindOf(p) === 'notebook-instance');
+    const jobDef = proposals.find((p) => kindOf(p).endsWith('-job-definition'));
     const chosen = [notebook, jobDef].filter((p) => p !== undefined);
     if (chosen.length < 2) out(`\n(Only ${chosen.length} of the two fixes was proposed; approving what there is.)`);
 
     for (const p of chosen) {
-      const r = p.proposal.result;
-      step(`${APPROVER} clicks [Approve] on ${r.controlId} for ${r.resourceName} (${r.resourceType}, ${r.region})`);
+      const r = resourceOf(p.proposal);
+      step(`${APPROVER} clicks [Approve] on ${p.proposal.plan.verify.controlIds.join(' + ')} for ${r.resourceName} (${r.resourceType}, ${r.region}): one fix for all of them`);
       const click = await postSigned(
         events,
         SIGNING_SECRET,
@@ -223,9 +224,9 @@ async function main(): Promise<void> {
     show(CHANNEL, status.ts);
     out('');
     for (const [i, s] of finals.entries()) {
-      const r = chosen[i]!.proposal.result;
+      const p = chosen[i]!.proposal;
       const verdict = s?.state.status === 'succeeded' ? 'PASSED' : 'FAILED';
-      out(`Verification of ${r.controlId} on ${r.resourceName}: ${verdict} — ${s?.state.note ?? ''}`);
+      out(`Verification of ${p.plan.verify.controlIds.join(', ')} on ${resourceOf(p).resourceName}: ${verdict} — ${s?.state.note ?? ''}`);
     }
 
     step(`${REQUESTER} types: /sagemaker-audit digest`);
@@ -236,6 +237,11 @@ async function main(): Promise<void> {
     show(CHANNEL, digest.ts);
     for (const f of files(digest.ts)) out(`      📎 ${f.filename} (${f.length} bytes)${f.filename.endsWith('.csv') ? ` — ${f.bytes.toString('utf8').trim().split('\n').length - 1} rows` : ''}`);
     out(`\nDigest posted: ${(digest.text ?? '').replace(/\*/g, '')}`);
+
+    step(`${APPROVER} opens the app's Home tab`);
+    await postSigned(events, SIGNING_SECRET, JSON.stringify(eventCallbackPayload(slack.appHomeOpenedEvent(APPROVER))), { headers: { 'content-type': 'application/json' } });
+    const home = await until('the Home tab', () => slack.homeView(APPROVER));
+    out(renderBlocks(home.blocks as unknown[]).split('\n').map((l) => `  ${l}`).join('\n'));
     cleanExit = true;
   } finally {
     step('Shutting down');

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN, REGION_PATTERN, SLACK_USER_OR_GROUP_PATTERN } from './validation.js';
+import { ACCOUNT_ID_PATTERN, CONTROL_ID_PATTERN, REGION_PATTERN, SLACK_USER_OR_GROUP_PATTERN } from './validation.js';
 
 /**
  * The only module that reads the environment. Everything else receives a parsed, frozen Config.
@@ -109,6 +109,34 @@ const sdkRegion = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v))
   .pipe(z.string().regex(REGION_PATTERN, 'not an AWS region name').optional());
+const slackPrincipal = z.string().regex(SLACK_USER_OR_GROUP_PATTERN, 'not a Slack user (U…/W…) or user group (S…) id');
+
+/** One value or a list of them, as a list. */
+const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]) as z.output<T>[]);
+
+/** The APPROVAL_POLICY file (YAML or JSON): rules tried in order, the first that matches a fix decides. */
+const policyFile = z.strictObject({
+  rules: z
+    .array(
+      z.strictObject({
+        name: z.string().trim().min(1).max(80).optional(),
+        match: z
+          .strictObject({
+            fixKind: oneOrMany(z.enum(['in-place', 'recreate'])).optional(),
+            controls: oneOrMany(z.string().regex(CONTROL_ID_PATTERN, 'not a control id (SageMaker.N)')).optional(),
+            severity: oneOrMany(z.enum(['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'])).optional(),
+            accounts: oneOrMany(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id')).optional(),
+            tags: z.record(z.string().min(1), oneOrMany(z.string())).optional(),
+          })
+          .optional(),
+        approvers: z.array(slackPrincipal).min(1, 'lists nobody'),
+        approvals: z.number().int().min(1).max(10).optional(),
+        requesterMayApprove: z.boolean().optional(),
+      }),
+    )
+    .min(1, 'has no rule (with none, nobody may approve: leave APPROVAL_POLICY unset instead)'),
+  riskApprovers: z.array(slackPrincipal).min(1).optional(),
+});
 
 const auditEnv = z.object({
   AWS_REGION: sdkRegion,
@@ -128,16 +156,20 @@ const auditEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((v) => v ?? 'info'),
 });
 
+const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
+const queuePrefix = z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit');
+
 const appEnv = z.object({
   SLACK_BOT_TOKEN: z.string({ error: 'is required' }).regex(/^xoxb-/, 'must be a bot token (xoxb-…)'),
   SLACK_SIGNING_SECRET: z.string({ error: 'is required' }).min(8, 'is too short'),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: z.url().optional(),
   PORT: int(3000, 1, 65535),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit'),
-  APPROVERS: list().pipe(z.array(z.string().regex(SLACK_USER_OR_GROUP_PATTERN, 'not a Slack user (U…/W…) or user group (S…) id'))),
+  REDIS_URL: redisUrl.optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
+  QUEUE_PREFIX: queuePrefix,
+  APPROVERS: list().pipe(z.array(slackPrincipal)),
   TWO_PERSON_RULE: bool(false),
+  APPROVAL_POLICY: z.string().trim().min(1, 'needs a file path').optional(),
   DIGEST_CHANNEL: z.string().optional(),
   DIGEST_CRON: z.string().optional().transform((v) => v ?? '0 9 * * *'),
   DIGEST_TZ: z.string().optional().transform((v) => v ?? 'UTC'),
@@ -178,6 +210,46 @@ export interface AuditConfig {
   logLevel: string;
 }
 
+/** Slack users (U…/W…) and user groups (S…). */
+export interface Principals {
+  userIds: string[];
+  userGroupIds: string[];
+}
+
+/** When a rule applies: every condition given must hold (a list matches any of its values). */
+export interface ApprovalMatch {
+  /** The kind of the fix that would run. */
+  fixKind?: ('in-place' | 'recreate')[];
+  /** Any control the fix claims. */
+  controls?: string[];
+  /** The most severe control the fix claims. */
+  severity?: ('CRITICAL' | 'HIGH' | 'MEDIUM' | 'LOW')[];
+  accounts?: string[];
+  /** Resource tag key → accepted values (`*`: any value, the key must be there). */
+  tags?: Record<string, string[]>;
+}
+
+export interface ApprovalRule {
+  name: string;
+  match: ApprovalMatch;
+  approvers: Principals;
+  /** Distinct approvers needed. */
+  approvals: number;
+  /** Whether the person who asked for the audit may be one of them. */
+  requesterMayApprove: boolean;
+}
+
+/** Who may approve which fix; a fix no rule matches cannot be approved (deny by default). */
+export interface ApprovalPolicy {
+  /** Where the rules come from, for messages: the APPROVAL_POLICY file or APPROVERS. */
+  source: string;
+  rules: ApprovalRule[];
+  /** Who may accept and revoke risks. */
+  riskApprovers: Principals;
+  /** Whether a rule looks at resource tags (then proposals read them). */
+  usesTags: boolean;
+}
+
 export interface AppConfig {
   slack: {
     botToken: string;
@@ -188,8 +260,7 @@ export interface AppConfig {
   };
   redisUrl: string;
   queuePrefix: string;
-  approvers: { userIds: string[]; userGroupIds: string[] };
-  twoPersonRule: boolean;
+  approvalPolicy: ApprovalPolicy;
   digest: { channel: string | undefined; cron: string; tz: string };
   remediation: { mode: 'execute' | 'dry-run'; concurrency: number; accountRatePerSecond: number };
   securityHubSync: boolean;
@@ -240,6 +311,20 @@ export function loadAuditConfig(env: Env): AuditConfig {
   });
 }
 
+/**
+ * Where the CLI finds the app's accepted risks: the app's Redis (REDIS_URL, and QUEUE_PREFIX when the app sets one),
+ * or nothing when REDIS_URL is not set (the CLI never assumes a local Redis).
+ */
+export interface RiskSourceConfig {
+  redisUrl: string | undefined;
+  queuePrefix: string;
+}
+
+export function loadRiskSourceConfig(env: Env): RiskSourceConfig {
+  const e = parse(z.object({ REDIS_URL: redisUrl.optional(), QUEUE_PREFIX: queuePrefix }), env);
+  return Object.freeze({ redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX });
+}
+
 export function loadConfig(env: Env): Config {
   const problems: string[] = [];
   let audit: AuditConfig | undefined;
@@ -256,18 +341,23 @@ export function loadConfig(env: Env): Config {
     if (!(err instanceof ConfigError)) throw err;
     problems.push(...err.problems);
   }
-  if (!audit || !app) throw new ConfigError(problems);
+  let approvalPolicy: ApprovalPolicy | undefined;
+  if (app) {
+    try {
+      approvalPolicy = loadApprovalPolicy(app);
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      problems.push(...err.problems);
+    }
+  }
+  if (!audit || !app || !approvalPolicy) throw new ConfigError(problems);
   return Object.freeze({
     ...audit,
     app: Object.freeze({
       slack: { botToken: app.SLACK_BOT_TOKEN, signingSecret: app.SLACK_SIGNING_SECRET, appToken: app.SLACK_APP_TOKEN, apiUrl: app.SLACK_API_URL, port: app.PORT },
       redisUrl: app.REDIS_URL,
       queuePrefix: app.QUEUE_PREFIX,
-      approvers: {
-        userIds: app.APPROVERS.filter((id) => !id.startsWith('S')),
-        userGroupIds: app.APPROVERS.filter((id) => id.startsWith('S')),
-      },
-      twoPersonRule: app.TWO_PERSON_RULE,
+      approvalPolicy,
       digest: { channel: app.DIGEST_CHANNEL, cron: app.DIGEST_CRON, tz: app.DIGEST_TZ },
       remediation: { mode: app.REMEDIATION_MODE, concurrency: app.REMEDIATION_CONCURRENCY, accountRatePerSecond: app.REMEDIATION_ACCOUNT_RATE },
       securityHubSync: app.SECURITYHUB_SYNC,
@@ -277,3 +367,73 @@ export function loadConfig(env: Env): Config {
     }),
   });
 }
+
+function principals(ids: readonly string[]): Principals {
+  const unique = [...new Set(ids)];
+  return { userIds: unique.filter((id) => !id.startsWith('S')), userGroupIds: unique.filter((id) => id.startsWith('S')) };
+}
+
+/**
+ * The approval policy: the APPROVAL_POLICY file, or its simple form from APPROVERS and TWO_PERSON_RULE (one rule for
+ * every fix: one approver from APPROVERS, who may not be the requester when TWO_PERSON_RULE is on). No APPROVERS and
+ * no file: no rule, so nobody may approve.
+ */
+function loadApprovalPolicy(app: { APPROVERS: string[]; TWO_PERSON_RULE: boolean; APPROVAL_POLICY?: string | undefined }): ApprovalPolicy {
+  const path = app.APPROVAL_POLICY;
+  if (path === undefined) {
+    const approvers = principals(app.APPROVERS);
+    const rules: ApprovalRule[] =
+      app.APPROVERS.length === 0 ? [] : [{ name: 'APPROVERS', match: {}, approvers, approvals: 1, requesterMayApprove: !app.TWO_PERSON_RULE }];
+    return { source: 'APPROVERS', rules, riskApprovers: approvers, usesTags: false };
+  }
+  if (app.APPROVERS.length > 0) throw new ConfigError(['APPROVAL_POLICY replaces APPROVERS and TWO_PERSON_RULE: set one or the other']);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError([`APPROVAL_POLICY cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
+  }
+  let raw: unknown;
+  try {
+    // YAML is a superset of JSON: one parser reads both.
+    raw = parseYaml(text);
+  } catch (err) {
+    throw new ConfigError([`APPROVAL_POLICY ${path} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = policyFile.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `APPROVAL_POLICY ${path}: ${i.path.join('.') || '(file)'} ${i.message}`));
+  }
+  const problems: string[] = [];
+  const rules = parsed.data.rules.map((r, i): ApprovalRule => {
+    const approvers = principals(r.approvers);
+    const rule: ApprovalRule = {
+      name: r.name ?? `rule ${i + 1}`,
+      match: { ...r.match, ...(r.match?.controls ? { controls: r.match.controls.map(canonicalControlId) } : {}) },
+      approvers,
+      approvals: r.approvals ?? 1,
+      requesterMayApprove: r.requesterMayApprove ?? false,
+    };
+    if (approvers.userGroupIds.length === 0 && approvers.userIds.length < rule.approvals) {
+      problems.push(`APPROVAL_POLICY ${path}: rules.${i} needs ${rule.approvals} approvers but lists ${approvers.userIds.length} user(s) and no user group`);
+    }
+    return rule;
+  });
+  const names = rules.map((r) => r.name);
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  if (twice.length > 0) problems.push(`APPROVAL_POLICY ${path}: rule name ${twice[0]} is used twice`);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const everyone = principals(rules.flatMap((r) => [...r.approvers.userIds, ...r.approvers.userGroupIds]));
+  return {
+    source: `APPROVAL_POLICY (${path})`,
+    rules,
+    riskApprovers: parsed.data.riskApprovers ? principals(parsed.data.riskApprovers) : everyone,
+    usesTags: rules.some((r) => r.match.tags !== undefined),
+  };
+}
+
+/** `sagemaker.3` → `SageMaker.3`, as the catalog spells it. */
+function canonicalControlId(id: string): string {
+  return `SageMaker.${id.slice(id.indexOf('.') + 1)}`;
+}
+

@@ -4,19 +4,22 @@ import type { Logger } from 'pino';
 import { runAudit } from './audit/engine.js';
 import type { AuditReport, CoveredScope } from './audit/report.js';
 import { accountClients, defaultClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
+import { readTags } from './aws/inventory.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
+import { PostureStore } from './digest/posture.js';
 import { DigestStateStore } from './digest/state.js';
-import { createRedis } from './queue/connection.js';
+import { createRedis, shownRedisUrl } from './queue/connection.js';
 import { createProducers, type Producers } from './queue/producers.js';
-import { ProposalStore } from './remediation/proposals.js';
+import { ProposalBacklog, ProposalStore, type ProposalResource } from './remediation/proposals.js';
 import type { RemediationDeps } from './remediation/run.js';
 import { withAcceptedRisks } from './risks/apply.js';
 import { RiskStore } from './risks/store.js';
-import { createApproverCheck, type ApproverCheck } from './slack/approvers.js';
+import { createApprovers, type Approvers } from './slack/approvers.js';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from './slack/blocks/audit.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
+import { createHomeTab, type HomeTab } from './slack/threads/home.js';
 import { AuditTrail } from './trail.js';
 
 /**
@@ -28,9 +31,13 @@ import { AuditTrail } from './trail.js';
 /** Stores on one Redis connection. */
 export interface Stores {
   proposals: ProposalStore;
+  /** Each audit's proposals kept for its "Show next" button. */
+  backlog: ProposalBacklog;
   trail: AuditTrail;
   risks: RiskStore;
   digestState: DigestStateStore;
+  /** What App Home shows at a glance (posture, trend chart) and who opened it. */
+  posture: PostureStore;
 }
 
 export interface Services {
@@ -46,7 +53,11 @@ export interface Services {
   aws: { factory: ClientFactory; clients: AccountClients };
   /** The engine with the accepted risks in force applied (FAILED → SUPPRESSED). */
   runAudit(scope: CoveredScope): Promise<AuditReport>;
-  approvers: ApproverCheck;
+  /** A resource's tags (ListTags in its account and region), for approval rules that match on tags. */
+  resourceTags(resource: ProposalResource): Promise<Record<string, string>>;
+  approvers: Approvers;
+  /** App Home on the fail-fast stores (listeners) and on the worker stores (refreshed after audits and digests). */
+  homes: { web: HomeTab; worker: HomeTab };
   /** The clock (tests control it). */
   now: () => Date;
   /** How fast threads are posted and how large they get, and how remediation waits poll. */
@@ -67,13 +78,20 @@ export interface ServiceOverrides {
   runAudit?: (scope: CoveredScope) => Promise<AuditReport>;
   slackClientOptions?: WebClientOptions;
   tuning?: Partial<Services['tuning']>;
-  approvers?: ApproverCheck;
+  approvers?: Approvers;
   now?: () => Date;
 }
 
 function stores(redis: Redis, prefix: string): Stores {
   const trail = new AuditTrail(redis, prefix);
-  return { proposals: new ProposalStore(redis, prefix), trail, risks: new RiskStore(redis, prefix, trail), digestState: new DigestStateStore(redis, prefix) };
+  return {
+    proposals: new ProposalStore(redis, prefix),
+    backlog: new ProposalBacklog(redis, prefix),
+    trail,
+    risks: new RiskStore(redis, prefix, trail),
+    digestState: new DigestStateStore(redis, prefix),
+    posture: new PostureStore(redis, prefix),
+  };
 }
 
 export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
@@ -95,8 +113,11 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const web = stores(producer, prefix);
   const workerStores = stores(worker, prefix);
   const engine = overrides.runAudit ?? ((scope: CoveredScope) => runAudit(scope, { config, clientFactory: factory }));
-  const approvers = overrides.approvers ?? createApproverCheck(config.app, slack);
+  const approvers = overrides.approvers ?? createApprovers(config.app.approvalPolicy, slack);
   const now = overrides.now ?? (() => new Date());
+  const homeOn = (s: Stores): HomeTab =>
+    createHomeTab({ slack, posture: s.posture, proposals: s.proposals, risks: s.risks, digestState: s.digestState, approvers, config, logger: logger.child({ component: 'home' }), now });
+  const homes = { web: homeOn(web), worker: homeOn(workerStores) };
   const tuning: Services['tuning'] = {
     pacer: createPacer({ perSecond: 1, burst: 5 }),
     threadLimits: DEFAULT_THREAD_LIMITS,
@@ -116,7 +137,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     slack,
     aws: { factory, clients },
     runAudit: withAcceptedRisks(engine, workerStores.risks, now),
+    resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
     approvers,
+    homes,
     now,
     tuning,
     listenerDeps: () => ({
@@ -124,6 +147,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       producers,
       ...web,
       approvers,
+      home: homes.web,
       controlIds: CONTROLS.map((c) => c.metadata.id),
       logger,
       now,
@@ -133,7 +157,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           producer.off('ready', onReady);
-          reject(Object.assign(new Error(`Redis at ${config.app.redisUrl.replace(/\/\/[^@]*@/, '//***@')} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
+          reject(Object.assign(new Error(`Redis at ${shownRedisUrl(config.app.redisUrl)} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
         }, timeoutMs);
         const onReady = (): void => {
           clearTimeout(timer);

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 export type TrailEventType =
   | 'proposed'
   | 'approved'
+  | 'approval-withdrawn'
   | 'denied'
   | 'refused'
   | 'step-started'

@@ -50,7 +50,9 @@ describe('loadConfig', () => {
 
   it('splits approvers into users and user groups and applies defaults', () => {
     const config = loadConfig({ ...app, APPROVERS: 'U0123ABC,S0999XYZ,W0456DEF' });
-    expect(config.app.approvers).toEqual({ userIds: ['U0123ABC', 'W0456DEF'], userGroupIds: ['S0999XYZ'] });
+    expect(config.app.approvalPolicy.rules).toEqual([
+      { name: 'APPROVERS', match: {}, approvers: { userIds: ['U0123ABC', 'W0456DEF'], userGroupIds: ['S0999XYZ'] }, approvals: 1, requesterMayApprove: true },
+    ]);
     expect(config.app.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.app.slack.port).toBe(3000);
     expect(config.app.digest).toEqual({ channel: undefined, cron: '0 9 * * *', tz: 'UTC' });

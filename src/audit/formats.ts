@@ -75,6 +75,17 @@ function driftText(r: AuditResult): string {
   return r.securityHub ? r.securityHub.drift : '';
 }
 
+/** "accepted by U123 until 2026-12-01: why": who accepted a SUPPRESSED result's risk, until when, and why. */
+function acceptedText(r: AuditResult): string {
+  const a = r.acceptedRisk;
+  return a ? `accepted by ${a.acceptedBy} until ${a.expiresAt.slice(0, 10)}${a.scope === 'control-in-account' ? ` (${r.controlId} in the whole account)` : ''}: ${a.reason}` : '';
+}
+
+/** The reason a person reads: for a SUPPRESSED result, the accepted risk first, then what the control found. */
+function reasonText(r: AuditResult): string {
+  return r.acceptedRisk ? `${acceptedText(r)} — ${r.reason}` : r.reason;
+}
+
 /* ------------------------------------------ table ------------------------------------------ */
 
 const FIXED_COLUMNS = [
@@ -99,7 +110,7 @@ function formatTable(report: AuditReport, width: number, totalControls: number):
   const row = (cells: string[]) => cells.join('  ').trimEnd();
   out.push(row([...columns.map((c) => c.title.padEnd(c.width)), 'REASON']));
   for (const r of report.results) {
-    out.push(row([...columns.map((c) => truncate(c.get(r), c.width).padEnd(c.width)), truncate(r.reason, reasonWidth)]));
+    out.push(row([...columns.map((c) => truncate(c.get(r), c.width).padEnd(c.width)), truncate(reasonText(r), reasonWidth)]));
   }
   if (report.results.length === 0) out.push('(no results)');
   out.push('');
@@ -139,6 +150,10 @@ export const CSV_COLUMNS = [
   'workflowStatus',
   'remediationKind',
   'remediationSummary',
+  'acceptedBy',
+  'acceptedReason',
+  'acceptedUntil',
+  'acceptedScope',
 ] as const;
 
 /**
@@ -170,6 +185,10 @@ function formatCsv(report: AuditReport): string {
       r.securityHub?.workflowStatus ?? '',
       r.remediation?.kind ?? '',
       r.remediation?.summary ?? '',
+      r.acceptedRisk?.acceptedBy ?? '',
+      r.acceptedRisk?.reason ?? '',
+      r.acceptedRisk?.expiresAt ?? '',
+      r.acceptedRisk?.scope ?? '',
     ];
     lines.push(cells.map(csvField).join(','));
   }
@@ -196,7 +215,7 @@ function formatMarkdown(report: AuditReport, totalControls: number): string {
   out.push('|---|---|---|---|---|---|---|---|');
   for (const r of report.results) {
     out.push(
-      `| ${[r.status, r.severity, r.controlId, r.accountId, r.region, `\`${r.resourceName.replace(/`/g, "'")}\``, r.reason, driftText(r)]
+      `| ${[r.status, r.severity, r.controlId, r.accountId, r.region, `\`${r.resourceName.replace(/`/g, "'")}\``, reasonText(r), driftText(r)]
         .map((c, i) => (i === 5 ? c.replace(/\|/g, '\\|') : mdCell(c)))
         .join(' | ')} |`,
     );

@@ -21,7 +21,7 @@ function controlRange(catalog: readonly AnyControl[]): string {
 
 /** The exit status of `scan`, as the help shows it (the rule itself: exitCodeFor in main.ts). */
 const EXIT_STATUS = `Exit status of scan:
-  0  every resource in scope was evaluated and nothing FAILED
+  0  every resource in scope was evaluated and nothing FAILED (accepted risks, SUPPRESSED, are not failures)
   1  at least one FAILED result
   2  incomplete evidence and nothing FAILED: an UNKNOWN result or a read error (0 with --allow-incomplete,
      unless nothing could be read at all); or an error: bad arguments or configuration, no credentials,
@@ -34,6 +34,7 @@ Usage:
   sagemaker-audit scan [options]        audit accounts × regions, print a report
   sagemaker-audit controls [options]    list the controls
   sagemaker-audit iam-policy [options]  print the least-privilege IAM policy the tool needs
+  sagemaker-audit exceptions export|import   the app's accepted risks to or from a file
   sagemaker-audit --version
 
 Run "sagemaker-audit <command> --help" for the options of a command.
@@ -54,12 +55,17 @@ Options:
   --format F                 table (default), json, csv or markdown
   --output FILE              write the report to FILE instead of standard output (checked before the scan)
   --allow-incomplete         exit 0 when nothing FAILED even if some evidence could not be read
+  --exceptions FILE          accepted risks from FILE (written by "sagemaker-audit exceptions export") when the
+                             app's Redis (REDIS_URL) is not set or does not answer
   -h, --help                 this help
 
 Credentials come from the AWS SDK default chain (environment, profile, SSO, instance role).
 AWS_ENDPOINT_URL / AWS_ENDPOINT_URL_<SERVICE> are honoured by the SDK. Every AWS call gives up after
 AWS_CONNECT_TIMEOUT_MS (default ${DEFAULT_AWS_TIMEOUTS.connectMs}) to connect and AWS_REQUEST_TIMEOUT_MS (default ${DEFAULT_AWS_TIMEOUTS.requestMs}) to answer, then is
 retried up to AWS_MAX_ATTEMPTS attempts in all; what still fails is listed under errors.
+
+Accepted risks: results the app's accepted risks cover are SUPPRESSED (with who accepted them, why and until when),
+read from the app's Redis (REDIS_URL, QUEUE_PREFIX) when it answers, else from --exceptions FILE.
 
 ${EXIT_STATUS}`;
 
@@ -82,6 +88,21 @@ Options:
   --discover-accounts        add organizations:ListAccounts
   -h, --help                 this help
 `;
+
+export const EXCEPTIONS_HELP = `Usage:
+  sagemaker-audit exceptions export [--output FILE]   the accepted risks in force, as JSON (standard output by default)
+  sagemaker-audit exceptions import FILE              store a file's accepted risks in the app's Redis
+
+Both read the app's Redis: REDIS_URL (and QUEUE_PREFIX when the app sets one). The file is what
+"sagemaker-audit scan --exceptions FILE" reads where the app's Redis cannot be reached (a CI pipeline).
+Importing keeps who accepted each risk, why and until when; risks already expired are skipped.
+
+Options:
+  --output FILE   write the export to FILE
+  -h, --help      this help
+`;
+
+export type ExceptionsArgs = { command: 'exceptions'; help: boolean } & ({ action: 'export'; output?: string } | { action: 'import'; file: string });
 
 export interface IamPolicyArgs {
   command: 'iam-policy';
@@ -106,6 +127,8 @@ export interface ScanArgs {
   output?: string;
   /** Exit 0 instead of 2 when nothing FAILED but some evidence could not be read. */
   allowIncomplete: boolean;
+  /** Accepted risks from this file when the app's Redis is not reachable. */
+  exceptions?: string;
 }
 
 export interface ControlsArgs {
@@ -114,7 +137,7 @@ export interface ControlsArgs {
   format: 'table' | 'json';
 }
 
-export type ParsedArgs = ScanArgs | ControlsArgs | IamPolicyArgs | { command: 'help' } | { command: 'version' };
+export type ParsedArgs = ScanArgs | ControlsArgs | IamPolicyArgs | ExceptionsArgs | { command: 'help' } | { command: 'version' };
 
 function list(value: string | undefined, flag: string): string[] | undefined {
   if (value === undefined) return undefined;
@@ -198,6 +221,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         format: { type: 'string' },
         output: { type: 'string' },
         'allow-incomplete': { type: 'boolean' },
+        exceptions: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         },
       }),
@@ -218,6 +242,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
     if (values.resource !== undefined && values.resource.trim() === '') throw new UsageError('--resource needs a name or ARN');
     if (values.output !== undefined && values.output.trim() === '') throw new UsageError('--output needs a file name');
+    if (values.exceptions !== undefined && values.exceptions.trim() === '') throw new UsageError('--exceptions needs a file name');
     const out: ScanArgs = { command: 'scan', help: values.help === true, source, format: format as ReportFormat, allowIncomplete: values['allow-incomplete'] === true };
     if (regions) out.regions = regions;
     if (accounts) out.accounts = accounts;
@@ -227,9 +252,30 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     if (controls) out.controls = controls;
     if (values.resource !== undefined) out.resource = values.resource.trim();
     if (values.output !== undefined) out.output = values.output;
+    if (values.exceptions !== undefined) out.exceptions = values.exceptions;
     return out;
   }
 
+  if (first === 'exceptions') {
+    const { values, positionals } = guard('exceptions', () =>
+      parseArgs({ args: rest, strict: true, allowPositionals: true, options: { output: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }),
+    );
+    const help = values.help === true;
+    const [action, ...more] = positionals;
+    if (help && action === undefined) return { command: 'exceptions', help, action: 'export' };
+    if (action === 'export') {
+      if (more.length > 0) throw new UsageError(`unexpected argument "${shown(more[0]!)}" (see sagemaker-audit exceptions --help)`);
+      if (values.output !== undefined && values.output.trim() === '') throw new UsageError('--output needs a file name');
+      return { command: 'exceptions', help, action: 'export', ...(values.output !== undefined ? { output: values.output } : {}) };
+    }
+    if (action === 'import') {
+      if (values.output !== undefined) throw new UsageError('--output is for export');
+      if (more.length !== 1 || more[0]!.trim() === '') throw new UsageError('exceptions import needs one FILE (see sagemaker-audit exceptions --help)');
+      return { command: 'exceptions', help, action: 'import', file: more[0]! };
+    }
+    throw new UsageError(action === undefined ? 'exceptions needs export or import (see sagemaker-audit exceptions --help)' : `unknown exceptions action "${shown(action)}" (valid: export, import)`);
+  }
+
   if (first.startsWith('-')) throw new UsageError(`unknown option ${shown(first)} (see sagemaker-audit --help)`);
-  throw new UsageError(`unknown command "${shown(first)}" (valid: scan, controls, iam-policy)`);
+  throw new UsageError(`unknown command "${shown(first)}" (valid: scan, controls, iam-policy, exceptions)`);
 }

@@ -4,11 +4,14 @@ import { formatReport, truncate } from '../audit/formats.js';
 import type { AuditReport, AuditScope } from '../audit/report.js';
 import { auditVerdict, verdictLine } from '../audit/verdict.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
-import { ConfigError, loadAuditConfig, type AuditConfig } from '../config.js';
+import { ConfigError, loadAuditConfig, loadRiskSourceConfig, type AuditConfig, type RiskSourceConfig } from '../config.js';
 import { CONTROLS, UnknownControlError, selectControls, type AnyControl } from '../controls/index.js';
 import { iamPolicy } from '../iam/policy.js';
-import { CONTROLS_HELP, IAM_POLICY_HELP, UsageError, mainHelp, parseCommandLine, scanHelp, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
+import { applyAcceptedRisks } from '../risks/apply.js';
+import { RisksFileError } from '../risks/file.js';
+import { CONTROLS_HELP, EXCEPTIONS_HELP, IAM_POLICY_HELP, UsageError, mainHelp, parseCommandLine, scanHelp, type ControlsArgs, type IamPolicyArgs, type ScanArgs } from './args.js';
 import { openReportFile, type ReportFile } from './output.js';
+import { acceptedRisksForScan, exceptionsCommand } from './risks.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
@@ -19,6 +22,8 @@ export interface CliIo {
   progress?: boolean;
   /** The control catalog (default: the registry's). */
   catalog?: readonly AnyControl[];
+  /** The clock (accepted risks in force, exports). */
+  now?: () => Date;
 }
 
 const NO_CREDENTIALS_HINT =
@@ -78,7 +83,7 @@ export function exitCodeFor(report: Pick<AuditReport, 'results' | 'errors'>, opt
   return 0;
 }
 
-async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
+async function scanCommand(args: ScanArgs, config: AuditConfig, risksFrom: RiskSourceConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
   if (args.help) {
     io.stdout(scanHelp(catalog));
     return 0;
@@ -95,14 +100,22 @@ async function scanCommand(args: ScanArgs, config: AuditConfig, io: CliIo, catal
 
   const file = args.output !== undefined ? await openReportFile(args.output) : undefined;
   try {
-    return await scanInto(file, args, request, config, io, catalog);
+    return await scanInto(file, args, request, config, risksFrom, io, catalog);
   } finally {
     await file?.discard().catch(() => undefined);
   }
 }
 
-async function scanInto(file: ReportFile | undefined, args: ScanArgs, request: AuditScope, config: AuditConfig, io: CliIo, catalog: readonly AnyControl[]): Promise<number> {
-  const report = await runAudit(request, {
+async function scanInto(
+  file: ReportFile | undefined,
+  args: ScanArgs,
+  request: AuditScope,
+  config: AuditConfig,
+  risksFrom: RiskSourceConfig,
+  io: CliIo,
+  catalog: readonly AnyControl[],
+): Promise<number> {
+  const audited = await runAudit(request, {
     config,
     catalog,
     onProgress: io.progress
@@ -112,6 +125,8 @@ async function scanInto(file: ReportFile | undefined, args: ScanArgs, request: A
         }
       : undefined,
   });
+  const now = (io.now ?? (() => new Date()))();
+  const report = applyAcceptedRisks(audited, await acceptedRisksForScan(risksFrom, args.exceptions, io), now);
   const text = formatReport(report, args.format, { width: io.columns ?? 160, totalControls: catalog.length });
   if (file) {
     await file.write(text);
@@ -148,22 +163,31 @@ export async function main(argv: readonly string[], env: Record<string, string |
     }
     if (args.command === 'controls') return controlsCommand(args, io, catalog);
     if (args.command === 'iam-policy') return iamPolicyCommand(args, io);
-    if (args.help) return await scanCommand(args, {} as AuditConfig, io, catalog);
-    let config: AuditConfig;
-    try {
-      config = loadAuditConfig(env);
-    } catch (err) {
-      if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.problems.join('; ')}`);
-      throw err;
+    if (args.help) {
+      if (args.command === 'exceptions') {
+        io.stdout(EXCEPTIONS_HELP);
+        return 0;
+      }
+      return await scanCommand(args, {} as AuditConfig, {} as RiskSourceConfig, io, catalog);
     }
-    return await scanCommand(args, config, io, catalog);
+    const configured = <T>(load: () => T): T => {
+      try {
+        return load();
+      } catch (err) {
+        if (err instanceof ConfigError) throw new UsageError(`invalid configuration: ${err.problems.join('; ')}`);
+        throw err;
+      }
+    };
+    const risksFrom = configured(() => loadRiskSourceConfig(env));
+    if (args.command === 'exceptions') return await exceptionsCommand(args, risksFrom, io, (io.now ?? (() => new Date()))());
+    return await scanCommand(args, configured(() => loadAuditConfig(env)), risksFrom, io, catalog);
   } catch (err) {
     // One line whatever the input held (a value echoed back may contain a newline).
     const fail = (message: string, max: number) => {
       io.stderr(`error: ${truncate(message, max)}\n`);
       return 2;
     };
-    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError) return fail(err.message, 2000);
+    if (err instanceof UsageError || err instanceof AuditRequestError || err instanceof UnknownControlError || err instanceof RisksFileError) return fail(err.message, 2000);
     if (err instanceof NoCredentialsError || isCredentialsError(err)) return fail(`no AWS credentials found (${NO_CREDENTIALS_HINT})`, 2000);
     return fail(errorMessage(err), 400);
   }

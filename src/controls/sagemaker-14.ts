@@ -1,4 +1,5 @@
 import { step } from '../plans/plan.js';
+import { SETTING_STEP_TITLES } from '../plans/steps.js';
 import { evaluateScheduleFlag, namedDefinitionPlan } from './shared/schedules.js';
 import { defineControl } from './types.js';
 
@@ -26,6 +27,7 @@ export const sagemaker14 = defineControl({
     const named = namedDefinitionPlan(snapshot, 'SageMaker.14', 'EnableNetworkIsolation');
     if (named) return named;
     const name = snapshot.ref.name;
+    const settings = { scheduleName: name, enableNetworkIsolation: true as const };
     return {
       kind: 'in-place',
       summary: `Turn on network isolation in the embedded job definition of monitoring schedule ${name} with UpdateMonitoringSchedule.`,
@@ -34,10 +36,7 @@ export const sagemaker14 = defineControl({
         `which breaks containers that call out at run time (to S3 outside the VPC endpoints, to other AWS APIs, to package mirrors).`,
       allowedStates: ['Scheduled', 'Stopped', 'Failed'],
       steps: [
-        step('update', 'schedule.update-network-config', `Set EnableNetworkIsolation=true on schedule \`${name}\``, {
-          scheduleName: name,
-          enableNetworkIsolation: true,
-        }),
+        step('update', 'schedule.update-network-config', SETTING_STEP_TITLES['schedule.update-network-config']!(settings), settings),
         step('wait', 'schedule.wait-not-pending', `Wait until \`${name}\` leaves Pending`, { scheduleName: name, maxWaitSeconds: 600 }),
       ],
       verify: { controlId: 'SageMaker.14' },

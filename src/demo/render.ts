@@ -27,6 +27,10 @@ const EMOJI: Record<string, string> = {
   mag: '🔍',
   lock: '🔒',
   rotating_light: '🚨',
+  ballot_box_with_check: '☑',
+  point_down: '👇',
+  arrow_down: '⬇',
+  clipboard: '📋',
 };
 
 /** mrkdwn → plain text: entities decoded, formatting marks and zero-width spaces dropped, links and dates readable. */
@@ -87,7 +91,7 @@ export function renderBlocks(blocks: unknown[] | undefined, fallback?: string): 
         out.push(indent(((b.elements as unknown[]) ?? []).map((e) => ((e as Json).type === 'image' ? '' : text(e))).filter(Boolean).join('  '), '  · '));
         break;
       case 'actions':
-        out.push(((b.elements as Json[]) ?? []).map((e) => (e.type === 'button' ? button(e) : `[${String(e.type)}]`)).join(' '));
+        out.push(((b.elements as Json[]) ?? []).map((e) => (e.type === 'button' ? button(e) : e.placeholder ? `[${text(e.placeholder)} ▾]` : `[${String(e.type)}]`)).join(' '));
         break;
       case 'divider':
         out.push('─'.repeat(40));

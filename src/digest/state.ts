@@ -20,6 +20,10 @@ export interface LastRun {
 export interface DigestItemRef {
   runId: string;
   result: AuditResult;
+  /** Every FAILED result of the item's resource: "Propose fix" proposes one fix for all of them. */
+  resourceResults?: AuditResult[];
+  /** The resource's tags, read when approval rules match on tags. */
+  tags?: Record<string, string> | null;
   channelId: string;
   threadTs: string;
 }

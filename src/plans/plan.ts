@@ -15,7 +15,8 @@ export interface PlanStep {
   params: { [key: string]: JsonValue };
 }
 
-export interface RemediationPlan {
+/** What every plan holds besides its verification: its kind, the words an approver reads, and the steps. */
+export interface PlanBody {
   kind: RemediationKind;
   /** One sentence: what the fix does. */
   summary: string;
@@ -24,13 +25,17 @@ export interface RemediationPlan {
   /** Resource states the plan may start from (e.g. notebook statuses); empty means any. */
   allowedStates: string[];
   steps: PlanStep[];
+  /** How a failure part-way is undone, in words; null when the steps need no undo. */
+  rollback: string | null;
+}
+
+/** One control's fix for one resource, as the control makes it. */
+export interface RemediationPlan extends PlanBody {
   /**
    * After the steps, this control is re-evaluated on a fresh read and must pass. `resourceName` names the resource
    * the fix leaves compliant when it is not the audited one (a recreate plan's compliant copy).
    */
   verify: { controlId: string; resourceName?: string };
-  /** How a failure part-way is undone, in words; null when the steps need no undo. */
-  rollback: string | null;
 }
 
 /** Builds a step whose params are checked against the operation's declared inputs. */

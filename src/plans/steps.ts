@@ -41,3 +41,16 @@ export interface OperationParams {
 export type OperationName = keyof OperationParams;
 /** Operations the bot runs (everything but `manual`). */
 export type AutomatedOperationName = Exclude<OperationName, 'manual'>;
+
+/**
+ * Operations that apply every setting they are given in one call, so the steps of two plans that name one of them
+ * combine into one step with all the settings (src/plans/merge.ts), and the title that says which. Controls title
+ * their own steps of these operations with the same functions.
+ */
+export const SETTING_STEP_TITLES: { [Op in OperationName]?: (params: OperationParams[Op]) => string } = {
+  'notebook.update': (p) =>
+    `Update notebook \`${p.notebookName}\`: ${[p.RootAccess && `RootAccess=${p.RootAccess}`, p.PlatformIdentifier && `PlatformIdentifier=${p.PlatformIdentifier}`].filter(Boolean).join(', ')}`,
+  'schedule.update-network-config': (p) =>
+    `Set ${[p.enableNetworkIsolation && 'EnableNetworkIsolation=true', p.enableInterContainerTrafficEncryption && 'EnableInterContainerTrafficEncryption=true'].filter(Boolean).join(' and ')} on schedule \`${p.scheduleName}\``,
+};
+

@@ -17,6 +17,17 @@ export interface AuditJobData {
   statusMessageTs: string;
 }
 
+/** "Show next" on an audit thread: the next page of the proposals it kept (src/slack/threads/audit.ts). */
+export interface ShowNextJobData {
+  auditId: string;
+  /** 1-based page of the audit's kept proposals. */
+  page: number;
+  /** The message with the clicked button (updated once its page is posted). */
+  channelId: string;
+  messageTs: string;
+  clickedBy: string;
+}
+
 /** The approval, plus the executor's progress persisted after every step (a re-delivered job resumes). */
 export type RemediationJobData = RemediationRequest & { execution?: PersistedExecution };
 
@@ -31,6 +42,7 @@ export type RiskJobData = RiskSyncRequest | Record<string, never>;
 /** Job ids derive from what they do, so duplicates collapse (BullMQ ids: no ':' and not only digits). */
 export const jobIds = {
   audit: (auditId: string) => `audit-${auditId}`,
+  showNext: (auditId: string, page: number) => `next-${auditId}-${page}`,
   remediation: (proposalId: string) => `remediate-${proposalId}`,
 };
 

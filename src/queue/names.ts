@@ -11,6 +11,8 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 /** Job names where a queue carries more than one kind of job. */
 export const JOB_NAMES = {
   audit: 'audit',
+  /** The next page of an audit's proposals ("Show next" in its thread), on the audit queue. */
+  showNext: 'show-next',
   remediate: 'remediate',
   digest: 'digest',
   /** End accepted risks whose date has passed (hourly), so they come back without waiting for a digest. */

@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { AppConfig } from '../config.js';
 import type { ProposalStore } from '../remediation/proposals.js';
 import type { RiskSyncRequest } from '../risks/jobs.js';
-import { jobIds, type AuditJobData, type DigestJobData, type RemediationJobData, type RiskJobData } from './jobs.js';
+import { jobIds, type AuditJobData, type DigestJobData, type RemediationJobData, type RiskJobData, type ShowNextJobData } from './jobs.js';
 import { JOB_NAMES, QUEUE_NAMES, SCHEDULER_IDS } from './names.js';
 
 /**
@@ -41,12 +41,14 @@ const RISK_JOB: JobsOptions = {
 };
 
 export interface Producers {
-  audit: Queue<AuditJobData>;
+  audit: Queue<AuditJobData | ShowNextJobData>;
   remediation: Queue<RemediationJobData>;
   digest: Queue<DigestJobData>;
   risks: Queue<RiskJobData>;
   /** Adds the audit job (id from the audit id); returns false when a job with that id already existed. */
   enqueueAudit(data: AuditJobData): Promise<boolean>;
+  /** Adds a "Show next" job (id from the audit and page: a second click on one button queues nothing). */
+  enqueueShowNext(data: ShowNextJobData): Promise<boolean>;
   /** Adds the remediation job (id from the proposal id); returns false when it already existed. */
   enqueueRemediation(data: RemediationJobData): Promise<boolean>;
   /** An on-demand digest now. */
@@ -66,7 +68,7 @@ export interface Producers {
 }
 
 export function createProducers(connection: Redis, prefix: string): Producers {
-  const audit = new Queue<AuditJobData>(QUEUE_NAMES.audit, { connection, prefix });
+  const audit = new Queue<AuditJobData | ShowNextJobData>(QUEUE_NAMES.audit, { connection, prefix });
   const remediation = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection, prefix });
   const digest = new Queue<DigestJobData>(QUEUE_NAMES.digest, { connection, prefix });
   const risks = new Queue<RiskJobData>(QUEUE_NAMES.risks, { connection, prefix });
@@ -84,6 +86,7 @@ export function createProducers(connection: Redis, prefix: string): Producers {
     digest,
     risks,
     enqueueAudit: (data) => addOnce(audit, JOB_NAMES.audit, jobIds.audit(data.auditId), data, AUDIT_JOB),
+    enqueueShowNext: (data) => addOnce(audit, JOB_NAMES.showNext, jobIds.showNext(data.auditId, data.page), data, AUDIT_JOB),
     enqueueRemediation: (data) => addOnce(remediation, JOB_NAMES.remediate, jobIds.remediation(data.proposalId), data, REMEDIATION_JOB),
     async enqueueDigest(data) {
       await digest.add(JOB_NAMES.digest, data, { ...DIGEST_JOB, attempts: 1 });

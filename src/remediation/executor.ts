@@ -1,5 +1,5 @@
 import type { OperationParams } from '../plans/steps.js';
-import type { PlanStep, RemediationPlan } from '../plans/plan.js';
+import type { PlanBody, PlanStep } from '../plans/plan.js';
 import { PlanStoppedError, RemediationError, toRemediationError } from './errors.js';
 import { automatedOperation } from './operations/index.js';
 import type { Operation } from './operations/index.js';
@@ -63,7 +63,7 @@ export interface ExecuteOptions {
 }
 
 /** Throws PlanStoppedError for plans the bot never runs ('manual') or that name unknown operations. */
-export function assertExecutable(plan: RemediationPlan): void {
+export function assertExecutable(plan: PlanBody): void {
   if (plan.kind === 'manual' || plan.steps.some((s) => s.operation === 'manual')) {
     throw new PlanStoppedError('manual plan: a person carries it out, the bot never runs it', 'ManualPlan');
   }
@@ -90,7 +90,7 @@ async function runStep(ctx: ExecutionContext, s: PlanStep): Promise<StepOutcome>
 
 export async function executePlan(
   ctx: ExecutionContext,
-  plan: RemediationPlan,
+  plan: PlanBody,
   progress: ProgressReporter = silentProgress,
   options: ExecuteOptions = {},
 ): Promise<ExecutionResult> {
@@ -125,7 +125,7 @@ export async function executePlan(
 }
 
 /** Undoes what the plan did, from whatever point it reached: each operation's undo, last step first. Never throws (a failed undo is reported). */
-export async function rollBack(ctx: ExecutionContext, plan: RemediationPlan): Promise<Rollback> {
+export async function rollBack(ctx: ExecutionContext, plan: PlanBody): Promise<Rollback> {
   const out: Rollback = { done: [] };
   if (ctx.dryRun) return out;
   const run = new StepRun(ctx, { id: 'rollback', operation: 'manual', title: 'Roll back', params: {} });
@@ -140,7 +140,7 @@ export async function rollBack(ctx: ExecutionContext, plan: RemediationPlan): Pr
   return out;
 }
 
-function humanActionFor(plan: RemediationPlan, failed: PlanStep, error: RemediationError, rollback: Rollback): string {
+function humanActionFor(plan: PlanBody, failed: PlanStep, error: RemediationError, rollback: Rollback): string {
   const parts: string[] = [];
   if (rollback.error) {
     parts.push(

@@ -9,15 +9,15 @@ import type { ControlParameters } from '../config.js';
 import { CONTROLS, evaluateControl } from '../controls/index.js';
 import type { AnyControl } from '../controls/index.js';
 import type { Evaluation } from '../controls/types.js';
-import type { RemediationPlan } from '../plans/plan.js';
+import type { ResourcePlan } from '../plans/merge.js';
 import { RemediationError, isNotFound, isRetryableAwsError } from './errors.js';
 import { notebookFailedMessage } from './operations/notebook/notebook.js';
-import type { Proposal } from './proposals.js';
+import { resourceOf, type Proposal, type ProposalResource } from './proposals.js';
 
 /**
  * The checks before a remediation's first step, and the re-read that verifies it: the resource is read fresh with
- * the inventory's own readers (so its fingerprint equals the audit's when nothing changed) and the control evaluated
- * again. A check that fails stops the plan with a GateStop: `no-change` when the resource is already compliant,
+ * the inventory's own readers (so its fingerprint equals the audit's when nothing changed) and every control the
+ * plan claims evaluated again. A check that fails stops the plan with a GateStop: `no-change` when the resource is already compliant,
  * `failed` otherwise.
  */
 export class GateStop extends Error {
@@ -34,14 +34,14 @@ export class GateStop extends Error {
 const EVIDENCE = needsFor(CONTROLS);
 
 /** The resource the verification reads: the audited one, or the compliant copy a recreate plan names. */
-export function verifiedResource(plan: RemediationPlan, r: Proposal['result']): { name: string; arn: string } {
+export function verifiedResource(plan: ResourcePlan, r: ProposalResource): { name: string; arn: string } {
   const name = plan.verify.resourceName;
   if (name === undefined || name === r.resourceName) return { name: r.resourceName, arn: r.resourceArn };
   return { name, arn: arnFor(r.resourceKind, name, r.accountId, r.region) };
 }
 
 /** Reads the resource again; a resource that is gone or cannot be read stops the plan (retryable errors are rethrown). */
-export async function readFresh(client: SageMakerClient, r: Proposal['result'], target: { name: string; arn: string }): Promise<ResourceSnapshot> {
+export async function readFresh(client: SageMakerClient, r: ProposalResource, target: { name: string; arn: string }): Promise<ResourceSnapshot> {
   const kind: ResourceKind = r.resourceKind;
   try {
     return await readResource(client, { kind, arn: target.arn, name: target.name, accountId: r.accountId, region: r.region }, EVIDENCE[kind] ?? { describe: true, tags: false });
@@ -71,22 +71,33 @@ export function resourceStatus(snapshot: ResourceSnapshot): string | undefined {
   return typeof status === 'string' ? status : undefined;
 }
 
+/** Each control evaluated on one snapshot. */
+export function evaluateAll(controls: readonly AnyControl[], snapshot: ResourceSnapshot, params: ControlParameters): { control: AnyControl; evaluation: Evaluation }[] {
+  return controls.map((control) => ({ control, evaluation: evaluateControl(control, snapshot, params) }));
+}
+
+/** "SageMaker.3: reason SageMaker.8: reason", or the one reason when there is one control. */
+export function reasonsOf(verdicts: readonly { control: AnyControl; evaluation: Evaluation }[]): string {
+  return verdicts.length === 1 ? verdicts[0]!.evaluation.reason : verdicts.map((v) => `${v.control.metadata.id}: ${v.evaluation.reason}`).join(' ');
+}
+
 /**
- * The safety gates, once before the first step: already PASSED → no change; configuration changed since the audit
- * (drift) → stop; a Failed notebook or a state outside the plan's allowed states → stop; anything but FAILED → stop.
+ * The safety gates, once before the first step, over every control the plan claims: all already PASSED → no change;
+ * configuration changed since the audit (drift) → stop; a Failed notebook or a state outside the plan's allowed
+ * states → stop; any claimed control not FAILED any more → stop (the next audit proposes what is left).
  */
 export async function checkGates(input: {
   client: SageMakerClient;
   proposal: Proposal;
-  control: AnyControl;
+  controls: readonly AnyControl[];
   params: ControlParameters;
-}): Promise<Evaluation> {
-  const { proposal, control } = input;
-  const r = proposal.result;
-  const plan = r.remediation;
+}): Promise<Evaluation[]> {
+  const { proposal, controls } = input;
+  const r = resourceOf(proposal);
+  const plan = proposal.plan;
   const snapshot = await readFresh(input.client, r, { name: r.resourceName, arn: r.resourceArn });
-  const evaluation = evaluateControl(control, snapshot, input.params);
-  if (evaluation.status === 'PASSED') throw new GateStop(evaluation.reason, 'no-change');
+  const verdicts = evaluateAll(controls, snapshot, input.params);
+  if (verdicts.every((v) => v.evaluation.status === 'PASSED')) throw new GateStop(reasonsOf(verdicts), 'no-change');
   if (!fingerprintMatches(proposal.fingerprint, snapshot)) throw new GateStop('resource changed since the audit; run /sagemaker-audit again', 'failed');
   const status = resourceStatus(snapshot);
   if (status === 'Failed' && r.resourceKind === 'notebook-instance') {
@@ -95,6 +106,9 @@ export async function checkGates(input: {
   if (plan.allowedStates.length > 0 && status !== undefined && !plan.allowedStates.includes(status)) {
     throw new GateStop(`${r.resourceName} is ${status}; the plan may only start from ${plan.allowedStates.join(', ')}`, 'failed');
   }
-  if (evaluation.status !== 'FAILED') throw new GateStop(`${r.controlId} now evaluates ${evaluation.status}: ${evaluation.reason} Run /sagemaker-audit again.`, 'failed');
-  return evaluation;
+  const moved = verdicts.filter((v) => v.evaluation.status !== 'FAILED');
+  if (moved.length > 0) {
+    throw new GateStop(`${moved.map((v) => `${v.control.metadata.id} now evaluates ${v.evaluation.status}: ${v.evaluation.reason}`).join(' ')} Run /sagemaker-audit again.`, 'failed');
+  }
+  return verdicts.map((v) => v.evaluation);
 }

@@ -1,17 +1,16 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Logger } from 'pino';
 import type { ControlParameters } from '../config.js';
-import { evaluateControl, getControl } from '../controls/index.js';
-import type { Evaluation } from '../controls/types.js';
+import { getControl, type AnyControl } from '../controls/index.js';
 import type { PlanStep } from '../plans/plan.js';
 import type { AuditTrail, TrailEvent } from '../trail.js';
 import type { RemediationError} from './errors.js';
 import { PlanStoppedError, toRemediationError } from './errors.js';
 import { assertExecutable, emptyExecutionState, executePlan } from './executor.js';
 import type { ExecutionContext, ExecutionResult, ExecutionState, ProgressReporter, StepOutcome } from './executor.js';
-import { GateStop, checkGates, readFresh, verifiedResource } from './gates.js';
+import { GateStop, checkGates, evaluateAll, readFresh, reasonsOf, verifiedResource } from './gates.js';
 import type { ProgressView, RemediationOutcome, RemediationReporter } from './progress.js';
-import type { Proposal, ProposalState, ProposalStore } from './proposals.js';
+import { resourceOf, type Proposal, type ProposalState, type ProposalStore } from './proposals.js';
 
 /**
  * Running one approved remediation, start to end: the proposal must be approved (or running, when this delivery
@@ -94,8 +93,8 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
   const found = await proposals.get(proposalId);
   if (!found) throw new RemediationStopped(`proposal ${proposalId} not found (expired or never stored)`);
   const { proposal } = found;
-  const r = proposal.result;
-  const plan = r.remediation;
+  const r = resourceOf(proposal);
+  const plan = proposal.plan;
   if (found.state.status !== 'approved' && found.state.status !== 'running') {
     log?.info({ status: found.state.status }, 'proposal is not approved; nothing to do');
     return { proposalId, status: 'skipped', note: `proposal is ${found.state.status}` };
@@ -111,7 +110,7 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
   const trailBase: Omit<TrailEvent, 'type'> = {
     actor: 'worker',
     proposalId,
-    controlId: r.controlId,
+    controlId: plan.verify.controlIds.join(', '),
     resourceArn: r.resourceArn,
     resourceName: r.resourceName,
     accountId: r.accountId,
@@ -169,7 +168,9 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
   const show = (changes: Partial<ProgressView> = {}): Promise<void> => reporter.progress(Object.assign(view, changes));
   const started = exec.startedAt ? Date.parse(exec.startedAt) : Date.now();
   const client = deps.sagemakerFor(r.accountId, r.region);
-  const control = getControl(plan.verify.controlId) ?? getControl(r.controlId);
+  // Every control the plan claims: gated before the steps, verified after them.
+  const controls = plan.verify.controlIds.map((id) => getControl(id)).filter((c): c is AnyControl => c !== undefined);
+  const unknown = plan.verify.controlIds.filter((id) => !getControl(id));
   const attemptNote = `attempt ${attempt.attemptsMade + 1} of ${attempt.attempts}`;
   const finalAttempt = attempt.attemptsMade + 1 >= attempt.attempts;
 
@@ -185,8 +186,8 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
   if (!exec.state.facts.gatesPassed) {
     await show();
     try {
-      if (!control) throw new GateStop(`control ${plan.verify.controlId} is not in the catalog`, 'failed');
-      await checkGates({ client, proposal, control, params: deps.controlParameters });
+      if (unknown.length > 0) throw new GateStop(`control ${unknown.join(', ')} is not in the catalog`, 'failed');
+      await checkGates({ client, proposal, controls, params: deps.controlParameters });
     } catch (err) {
       if (err instanceof GateStop) {
         if (err.outcome === 'no-change') {
@@ -272,27 +273,30 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
     return { proposalId, status: 'dry-run', note };
   }
 
-  // 7. Verify on a fresh read (of the compliant copy, for a recreate plan).
+  // 7. Verify every claimed control on a fresh read (of the compliant copy, for a recreate plan).
   await show({ phase: 'verifying' });
-  let verdict: Evaluation;
+  let verdicts: ReturnType<typeof evaluateAll>;
   try {
-    if (!control) throw new PlanStoppedError(`control ${plan.verify.controlId} is not in the catalog`);
-    verdict = evaluateControl(control, await readFresh(client, r, verifiedResource(plan, r)), deps.controlParameters);
+    if (unknown.length > 0) throw new PlanStoppedError(`control ${unknown.join(', ')} is not in the catalog`);
+    verdicts = evaluateAll(controls, await readFresh(client, r, verifiedResource(plan, r)), deps.controlParameters);
   } catch (err) {
     const e = err instanceof GateStop ? new PlanStoppedError(err.message) : toRemediationError(err);
     if (e.retryable && !finalAttempt) throw e;
     return fail('verification', e.message, { humanAction: 'The steps finished but the fix could not be verified; run /sagemaker-audit again.', noChange: false });
   }
-  if (verdict.status !== 'PASSED') {
-    return fail('verification', `the steps finished but ${r.controlId} evaluates ${verdict.status} on a fresh read: ${verdict.reason}`, {
+  const failing = verdicts.filter((v) => v.evaluation.status !== 'PASSED');
+  if (failing.length > 0) {
+    const what = failing.map((v) => `${v.control.metadata.id} evaluates ${v.evaluation.status} on a fresh read: ${v.evaluation.reason}`).join(' ');
+    return fail('verification', `the steps finished but ${what}`, {
       humanAction: 'Look at the resource in the console; run /sagemaker-audit again once it has settled.',
       noChange: false,
     });
   }
   await show({ phase: 'succeeded' });
-  const periodic = control?.metadata.schedule === 'periodic';
-  await conclude({ kind: 'verified', reason: verdict.reason, periodic });
-  const note = `Fixed and verified on a fresh read: ${verdict.reason}${periodic ? ' Security Hub may keep the finding until its next periodic evaluation.' : ''}`;
+  const reason = reasonsOf(verdicts);
+  const periodic = controls.some((c) => c.metadata.schedule === 'periodic');
+  await conclude({ kind: 'verified', reason, periodic });
+  const note = `Fixed and verified on a fresh read: ${reason}${periodic ? ' Security Hub may keep the finding until its next periodic evaluation.' : ''}`;
   await finish('succeeded', note);
   return { proposalId, status: 'succeeded', note };
 }

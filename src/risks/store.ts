@@ -71,20 +71,47 @@ export class RiskStore {
       status: 'active',
     };
     await this.redis.hset(this.activeKey, record.id, JSON.stringify(record));
+    await this.recordEvent('risk-accepted', input.acceptedBy, record, `${record.scope === 'resource' ? 'this resource' : 'this control in this account'} until ${record.expiresAt}: ${record.reason}`, now);
+    return record;
+  }
+
+  /** The risk's trail event: the control and account, and the resource when the risk is for one. */
+  private async recordEvent(type: 'risk-accepted' | 'risk-revoked' | 'risk-expired', actor: string, record: AcceptedRiskRecord, detail: string, now: Date): Promise<void> {
     await this.trail?.record(
       {
-        type: 'risk-accepted',
-        actor: input.acceptedBy,
+        type,
+        actor,
         controlId: record.controlId,
         accountId: record.accountId,
         region: record.region,
         resourceArn: record.scope === 'resource' ? record.resourceArn : undefined,
         resourceName: record.scope === 'resource' ? record.resourceName : undefined,
-        detail: `${record.scope === 'resource' ? 'this resource' : 'this control in this account'} until ${record.expiresAt}: ${record.reason}`,
+        detail,
       },
       now,
     );
-    return record;
+  }
+
+  /**
+   * Stores risks read from an exported file as they were accepted (who, when, until when). A risk for a target that
+   * already has an active one replaces that one's reason and dates, keeping its id; risks no longer in force are
+   * skipped. Each stored risk is a 'risk-accepted' trail event by `by`, naming its original approver.
+   */
+  async importRisks(records: readonly AcceptedRiskRecord[], by: string, now = new Date()): Promise<{ imported: number; updated: number; skipped: number }> {
+    const out = { imported: 0, updated: 0, skipped: 0 };
+    const active = await this.listActive();
+    for (const r of records) {
+      if (r.status !== 'active' || Date.parse(r.expiresAt) <= now.getTime()) {
+        out.skipped += 1;
+        continue;
+      }
+      const existing = active.find((a) => a.id === r.id || sameTarget(a, { target: r, scope: r.scope }));
+      const record: AcceptedRiskRecord = { ...(existing ?? {}), ...r, id: existing?.id ?? r.id, status: 'active' };
+      await this.redis.hset(this.activeKey, record.id, JSON.stringify(record));
+      out[existing ? 'updated' : 'imported'] += 1;
+      await this.recordEvent('risk-accepted', by, record, `imported from a file: accepted by ${record.acceptedBy} on ${record.acceptedAt} until ${record.expiresAt}: ${record.reason}`, now);
+    }
+    return out;
   }
 
   async get(id: string): Promise<AcceptedRiskRecord | null> {
@@ -130,17 +157,11 @@ export class RiskStore {
     const ended: AcceptedRiskRecord = { ...record, status, endedAt: now.toISOString(), endedBy: by };
     const moved = (await this.redis.eval(END, 3, this.activeKey, this.endedKey, this.endedAtKey, record.id, JSON.stringify(ended), String(now.getTime()))) as number;
     if (moved !== 1) return null;
-    await this.trail?.record(
-      {
-        type: status === 'revoked' ? 'risk-revoked' : 'risk-expired',
-        actor: by,
-        controlId: record.controlId,
-        accountId: record.accountId,
-        region: record.region,
-        resourceArn: record.scope === 'resource' ? record.resourceArn : undefined,
-        resourceName: record.scope === 'resource' ? record.resourceName : undefined,
-        detail: status === 'revoked' ? `accepted risk ${record.id} revoked` : `accepted risk ${record.id} expired (${record.expiresAt})`,
-      },
+    await this.recordEvent(
+      status === 'revoked' ? 'risk-revoked' : 'risk-expired',
+      by,
+      record,
+      status === 'revoked' ? `accepted risk ${record.id} revoked` : `accepted risk ${record.id} expired (${record.expiresAt})`,
       now,
     );
     return ended;

@@ -7,7 +7,8 @@ import type { Producers } from '../queue/producers.js';
 import type { ProposalStore } from '../remediation/proposals.js';
 import type { RiskStore } from '../risks/store.js';
 import type { AuditTrail } from '../trail.js';
-import type { ApproverCheck } from './approvers.js';
+import type { Approvers } from './approvers.js';
+import type { HomeTab } from './threads/home.js';
 
 /**
  * What the listeners need, in one object: they ack, check and enqueue, so queues, stores on the fail-fast Redis
@@ -20,7 +21,9 @@ export interface ListenerDeps {
   trail: AuditTrail;
   risks: RiskStore;
   digestState: DigestStateStore;
-  approvers: ApproverCheck;
+  approvers: Approvers;
+  /** App Home, published from what Redis holds. */
+  home: HomeTab;
   /** Every valid control id, in display order (from the control registry). */
   controlIds: readonly string[];
   logger: Logger;

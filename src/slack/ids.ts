@@ -7,9 +7,37 @@ export const COMMAND = '/sagemaker-audit';
 export const ACTION_IDS = {
   approve: 'proposal_approve',
   deny: 'proposal_deny',
+  /** "Show next 10" at the end of an audit thread; value `<auditId>:<page>`. */
+  showNext: 'audit_show_next',
 } as const;
 
 export type ActionId = (typeof ACTION_IDS)[keyof typeof ACTION_IDS];
+
+/** App Home's own elements (its Approve/Deny buttons are the proposals' ACTION_IDS). */
+export const HOME_ACTION_IDS = {
+  /** The channel the run buttons start in (a conversations_select; its value is read from the view's state). */
+  channel: 'home_channel',
+  audit: 'home_run_audit',
+  digest: 'home_run_digest',
+} as const;
+
+/** Block ids of the Home view (unique within it; the run block's id keys the channel in `view.state.values`). */
+export const HOME_BLOCK_IDS = {
+  notice: 'home-notice',
+  header: 'home-header',
+  posture: 'home-posture',
+  severity: 'home-severity',
+  chart: 'home-chart',
+  oldest: 'home-oldest',
+  waiting: 'home-waiting',
+  waitingItem: (proposalId: string) => `home-w-${proposalId}`,
+  waitingActions: (proposalId: string) => `home-wa-${proposalId}`,
+  waitingMore: 'home-waiting-more',
+  expiring: 'home-expiring',
+  runTitle: 'home-run-title',
+  run: 'home-run',
+  footer: 'home-footer',
+};
 
 /**
  * Block ids change with every iteration of a message (Slack: "If a message is updated, use a new block_id").

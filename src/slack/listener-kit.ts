@@ -1,10 +1,10 @@
 import type { BlockAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
-import type { ApproverCheck } from './approvers.js';
 import { truncate } from './mrkdwn.js';
+import type { HomeTab } from './threads/home.js';
 
-/** What every listener shares: helpers for answering the person who typed or clicked, and the approver rule. */
+/** What every listener shares: helpers for answering the person who typed or clicked. */
 
 /** Lets other requests on this event loop get their acknowledgements out before this one's work goes on. */
 export const afterAck = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
@@ -22,11 +22,22 @@ export function teamOf(body: BlockAction): string | undefined {
   return body.team?.id ?? body.user.team_id;
 }
 
+/** Whether a click came from the app's Home tab (no channel, no message, no response_url there). */
+export function fromHome(body: BlockAction): boolean {
+  return (body.view as { type?: string } | undefined)?.type === 'home';
+}
+
 /**
- * Tell the clicking user something only they see: an ephemeral message (in the message's thread, when it has one);
- * if Slack refuses it (no channel, bot not in the channel, …), through the action's response_url instead.
+ * Tell the clicking user something only they see: on the Home tab, at the top of their Home (published again);
+ * elsewhere an ephemeral message (in the message's thread, when it has one), and if Slack refuses it (no channel,
+ * bot not in the channel, …), through the action's response_url instead.
  */
-export async function tellUser(client: WebClient, body: BlockAction, text: string, logger: Logger): Promise<void> {
+export async function tellUser(client: WebClient, body: BlockAction, text: string, deps: { logger: Logger; home?: Pick<HomeTab, 'publish'> }): Promise<void> {
+  const { logger } = deps;
+  if (fromHome(body) && deps.home) {
+    await deps.home.publish(body.user.id, text).catch((err: unknown) => logger.error({ err }, 'could not answer on the Home tab'));
+    return;
+  }
   const channel = channelOf(body);
   const threadTs = (body.message as { thread_ts?: string } | undefined)?.thread_ts;
   try {
@@ -40,11 +51,4 @@ export async function tellUser(client: WebClient, body: BlockAction, text: strin
       body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
     }).catch((e: unknown) => logger.error({ err: e }, 'could not tell the user'));
   }
-}
-
-/** The approver check, worded for risks (the same people who may approve fixes may accept or revoke risks). */
-export async function mayDecideRisks(approvers: ApproverCheck, userId: string): Promise<{ allowed: true } | { allowed: false; reason: string }> {
-  // No requester: the two-person rule is about fixes someone asked for; accepting a risk is the approver's own act.
-  const d = await approvers.check(userId, 'approve', '');
-  return d.allowed ? d : { allowed: false, reason: `Only approvers may accept or revoke risks. ${d.reason.replace(/^Only approvers may approve fixes: /, 'Approvers: ')}` };
 }

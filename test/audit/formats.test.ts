@@ -82,7 +82,7 @@ describe('formats', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     const csv = formatReport(report([tricky]), 'csv');
     const [header, row] = csv.split('\r\n');
-    expect(header).toBe('status,severity,controlId,accountId,region,resourceKind,resourceName,resourceArn,reason,securityHubStatus,drift,findingId,workflowStatus,remediationKind,remediationSummary');
+    expect(header).toBe('status,severity,controlId,accountId,region,resourceKind,resourceName,resourceArn,reason,securityHubStatus,drift,findingId,workflowStatus,remediationKind,remediationSummary,acceptedBy,acceptedReason,acceptedUntil,acceptedScope');
     expect(row).toContain('"nb,""quoted"""');
     expect(csv).toContain('"line one\nline ""two"", with comma"');
   });

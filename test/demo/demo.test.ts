@@ -32,13 +32,19 @@ describe('npm run demo', () => {
     expect(stdout).toContain('[Approve] [Deny]');
     expect(stdout).not.toMatch(/<@U0|&lt;|"type":"section"/);
     // Both fixes ran and were verified on a fresh read.
-    expect(stdout).toMatch(/Verification of SageMaker\.\d+ on research-notebook: PASSED/);
-    expect(stdout).toMatch(/Verification of SageMaker\.\d+ on churn-data-quality: PASSED/);
+    // One proposal per resource: the notebook's SageMaker.3 and .8 in one fix, the definition's .9 and .11 in one swap.
+    expect(stdout).toMatch(/research-notebook 111111111111 us-east-1 — SageMaker\.1, \.3, \.8 · proposal below/);
+    expect(stdout).toMatch(/Verification of SageMaker\.3, SageMaker\.8 on research-notebook: PASSED/);
+    expect(stdout).toMatch(/Verification of SageMaker\.9, SageMaker\.11 on churn-data-quality: PASSED/);
     // A digest, with its CSV and chart in the thread.
     expect(stdout).toContain('== SageMaker compliance digest');
     expect(stdout).toMatch(/📎 sagemaker-digest-\d{4}-\d{2}-\d{2}\.csv .* — \d+ rows/);
     expect(stdout).toMatch(/📎 sagemaker-trend-\d{4}-\d{2}-\d{2}\.png/);
     expect(stdout).toMatch(/Digest posted: SageMaker digest .*: \d+ failing/);
+    // App Home: the digest's posture and chart, and the run buttons.
+    expect(stdout).toContain('== SageMaker posture ==');
+    expect(stdout).toMatch(/\[image: Failing SageMaker resources per day/);
+    expect(stdout).toContain('[Pick a channel ▾] [Audit now] [Digest now]');
     expect(stdout).toContain('Done in');
   }, 120_000);
 });

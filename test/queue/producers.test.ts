@@ -3,7 +3,7 @@ import { createRedis } from '../../src/queue/connection.js';
 import { jobIds } from '../../src/queue/jobs.js';
 import { createProducers, type Producers } from '../../src/queue/producers.js';
 import { ProposalStore, newProposalId } from '../../src/remediation/proposals.js';
-import { proposal } from '../slack/fixtures.js';
+import { failedResult, proposal } from '../slack/fixtures.js';
 import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './redis.js';
 
 const admin = testRedis();
@@ -46,23 +46,21 @@ describe('producers', () => {
   });
 
   it('requeueApproved queues approvals left without a job, once, and clears the index', async () => {
-    const lost = proposal({ id: newProposalId() });
-    const queued = proposal({ id: newProposalId() });
-    const moved = proposal({ id: newProposalId() });
-    for (const p of [lost, queued, moved]) {
-      await store.create(p);
+    const [lost, queued, moved] = ['nb-lost', 'nb-queued', 'nb-moved'].map((name) => proposal({ id: newProposalId() }, [failedResult({ resourceName: name })]));
+    for (const p of [lost!, queued!, moved!]) {
+      await store.createOrReuse(p);
       await store.transition(p.id, ['pending'], 'approved', { by: 'U0APPROVER' });
     }
-    await producers.enqueueRemediation({ proposalId: queued.id, approvedBy: 'U0APPROVER', approvedAt: 'x', dryRun: false });
-    await store.transition(moved.id, ['approved'], 'running');
+    await producers.enqueueRemediation({ proposalId: queued!.id, approvedBy: 'U0APPROVER', approvedAt: 'x', dryRun: false });
+    await store.transition(moved!.id, ['approved'], 'running');
     // lost: the process died between the decision and the enqueue.
-    expect((await store.approvedNotQueued()).sort()).toEqual([lost.id, queued.id, moved.id].sort());
+    expect((await store.approvedNotQueued()).sort()).toEqual([lost!.id, queued!.id, moved!.id].sort());
     expect(await producers.requeueApproved(store, { dryRun: true })).toBe(1);
     expect(await producers.requeueApproved(store, { dryRun: true })).toBe(0);
     const jobs = await producers.remediation.getJobs(['waiting']);
-    expect(jobs.map((j) => j.id).sort()).toEqual([jobIds.remediation(lost.id), jobIds.remediation(queued.id)].sort());
-    const job = jobs.find((j) => j.id === jobIds.remediation(lost.id))!;
-    expect(job.data).toMatchObject({ proposalId: lost.id, approvedBy: 'U0APPROVER', dryRun: true });
+    expect(jobs.map((j) => j.id).sort()).toEqual([jobIds.remediation(lost!.id), jobIds.remediation(queued!.id)].sort());
+    const job = jobs.find((j) => j.id === jobIds.remediation(lost!.id))!;
+    expect(job.data).toMatchObject({ proposalId: lost!.id, approvedBy: 'U0APPROVER', dryRun: true });
     expect(await store.approvedNotQueued()).toEqual([]);
   });
 });

@@ -1,5 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { getControl } from '../../src/controls/index.js';
 import { jobIds } from '../../src/queue/jobs.js';
+import { GateStop, checkGates } from '../../src/remediation/gates.js';
 import { SlidingWindowLimiter } from '../../src/util/sliding-window.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import {
@@ -51,6 +53,23 @@ async function inService(name: string): Promise<void> {
 describe('safety gates', () => {
   beforeEach(async () => {
     ctx = await createCtxWithWorker(aws, slack);
+  });
+
+  it('every control the plan claims is gated: one of them no longer failing stops the fix before any change', async () => {
+    seedNotebook(aws, 'nb-two', { platform: 'notebook-al2-v3' });
+    await inService('nb-two');
+    const proposal = await propose(ctx, { controls: ['SageMaker.3', 'SageMaker.8'], resource: 'nb-two' });
+    const client = ctx.services.aws.clients(ACCOUNT, REGION).sagemaker;
+    const controls = proposal.plan.verify.controlIds.map((id) => getControl(id)!);
+    // Same resource, same fingerprint; only SageMaker.8's parameter now accepts the notebook's platform.
+    const params = { ...ctx.config.controlParameters, supportedPlatformIdentifiers: ['notebook-al2-v3', 'notebook-al2023-v1'] };
+    const stop = await checkGates({ client, proposal, controls, params }).catch((err: unknown) => err as GateStop);
+    expect(stop).toBeInstanceOf(GateStop);
+    expect((stop as GateStop).outcome).toBe('failed');
+    expect((stop as GateStop).message).toMatch(/^SageMaker\.8 now evaluates PASSED/);
+    // Both still failing: the gates pass and return both evaluations.
+    expect((await checkGates({ client, proposal, controls, params: ctx.config.controlParameters })).map((e) => e.status)).toEqual(['FAILED', 'FAILED']);
+    expect(mutatingCalls()).toBe(0);
   });
 
   it('drift: the resource changed since the audit → stop, failed, no change', async () => {
@@ -122,7 +141,7 @@ describe('safety gates', () => {
     expect(skipped.returnvalue).toMatchObject({ status: 'skipped', note: 'proposal is pending' });
 
     const manual = await propose(ctx, { controlId: 'SageMaker.1', resource: 'nb-pend' });
-    expect(manual.result.remediation.kind).toBe('manual');
+    expect(manual.plan.kind).toBe('manual');
     await approve(ctx, manual.id);
     const finished = await waitFinished(ctx, await enqueue(ctx, manual.id));
     expect(finished.state).toBe('failed');

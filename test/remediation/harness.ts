@@ -16,7 +16,7 @@ import type { Config } from '../../src/config.js';
 import { jobIds } from '../../src/queue/jobs.js';
 import type { RemediationJobData } from '../../src/queue/jobs.js';
 import { QUEUE_NAMES } from '../../src/queue/names.js';
-import { newProposalId } from '../../src/remediation/proposals.js';
+import { draftsFor, newProposalId } from '../../src/remediation/proposals.js';
 import type { Proposal, ProposalStore } from '../../src/remediation/proposals.js';
 import type { AuditTrail, RecordedTrailEvent } from '../../src/trail.js';
 import { createServices, type Services } from '../../src/services.js';
@@ -208,31 +208,36 @@ export async function createCtxWithWorker(aws: AwsStandin, slack: Slack, env: Re
   return ctx;
 }
 
-/** Runs a real audit of one control on one resource and stores the FAILED result as a pending proposal in Slack. */
-export async function propose(ctx: Ctx, o: { controlId: string; resource: string; accountId?: string; region?: string }): Promise<Proposal> {
+/**
+ * Runs a real audit of the resource (one control, several, or all) and stores its one proposal (every FAILED result
+ * with a plan, plans merged) as a pending proposal posted in Slack.
+ */
+export async function propose(ctx: Ctx, o: { controlId?: string; controls?: string[]; resource: string; accountId?: string; region?: string }): Promise<Proposal> {
   const accountId = o.accountId ?? ACCOUNT;
   const region = o.region ?? REGION;
+  const controls = o.controls ?? (o.controlId ? [o.controlId] : []);
   const report = await runAudit(
-    { accounts: [], regions: [region], controls: [o.controlId], source: 'sagemaker', resource: o.resource },
+    { accounts: [], regions: [region], controls, source: 'sagemaker', resource: o.resource },
     { config: ctx.config, clientFactory: factoryFor(ctx.aws, accountId, ctx.config.maxAttempts) },
   );
-  const result = report.results.find((r) => r.controlId === o.controlId && r.status === 'FAILED');
-  if (!result?.remediation) {
-    throw new Error(`no FAILED ${o.controlId} result with a plan for ${o.resource}: ${JSON.stringify(report.results.map((r) => [r.status, r.reason]))} ${JSON.stringify(report.errors)}`);
+  const draft = draftsFor(report.results)[0];
+  if (!draft) {
+    throw new Error(`no FAILED result with a plan for ${o.resource}: ${JSON.stringify(report.results.map((r) => [r.controlId, r.status, r.reason]))} ${JSON.stringify(report.errors)}`);
   }
   const parent = await ctx.slack.web.chat.postMessage({ channel: CHANNEL, text: 'audit summary' });
   const proposal: Proposal = {
+    ...draft,
     id: newProposalId(),
     createdAt: new Date().toISOString(),
     auditId: 'a1',
     requestedBy: 'U0REQUESTER',
-    result: { ...result, remediation: result.remediation },
-    fingerprint: result.fingerprint ?? '',
+    tags: null,
     slack: { channelId: CHANNEL, threadTs: parent.ts! },
   };
-  await ctx.proposals.create(proposal);
+  const stored = await ctx.proposals.createOrReuse(proposal);
+  if (!stored.created) throw new Error(`an open proposal already stands for ${o.resource}: ${stored.existing.proposal.id}`);
   const state = (await ctx.proposals.get(proposal.id))!.state;
-  const posted = await ctx.slack.web.chat.postMessage({ channel: CHANNEL, thread_ts: parent.ts!, ...proposalMessage(proposal, state) });
+  const posted = await ctx.slack.web.chat.postMessage({ channel: CHANNEL, thread_ts: parent.ts!, ...proposalMessage(proposal, state, ctx.config.app.approvalPolicy) });
   await ctx.proposals.setMessageTs(proposal.id, posted.ts!);
   proposal.slack.messageTs = posted.ts!;
   return proposal;
@@ -278,7 +283,7 @@ export async function waitFinished(ctx: Ctx, jobId: string, timeoutMs = 20_000):
 /** Propose, approve, enqueue and wait. */
 export async function remediate(
   ctx: Ctx,
-  o: { controlId: string; resource: string; accountId?: string; dryRun?: boolean; attempts?: number },
+  o: { controlId?: string; controls?: string[]; resource: string; accountId?: string; dryRun?: boolean; attempts?: number },
 ): Promise<{ proposal: Proposal; finished: Finished; jobId: string }> {
   const proposal = await propose(ctx, o);
   await approve(ctx, proposal.id);

@@ -145,6 +145,35 @@ describe('job definition swap (SageMaker.11)', () => {
   });
 });
 
+describe('one proposal per resource: one plan for every failing control', () => {
+  it('a notebook failing SageMaker.3 and .8 is fixed with exactly one Stop, one Update and one Start; both verified', async () => {
+    seedNotebook(aws, 'nb-both', { platform: 'notebook-al2-v3' });
+    await waitNotebook('nb-both', 'InService');
+    const { proposal, finished } = await remediate(ctx, { controls: ['SageMaker.3', 'SageMaker.8'], resource: 'nb-both' });
+    expect(proposal.plan.verify.controlIds).toEqual(['SageMaker.3', 'SageMaker.8']);
+    expect(finished.state, finished.failedReason).toBe('completed');
+    expect(finished.returnvalue).toMatchObject({ status: 'succeeded' });
+    expect([aws.callCount('StopNotebookInstance'), aws.callCount('UpdateNotebookInstance'), aws.callCount('StartNotebookInstance')]).toEqual([1, 1, 1]);
+    expect(aws.calls.find((c) => c.operation === 'UpdateNotebookInstance')!.input).toEqual({ NotebookInstanceName: 'nb-both', RootAccess: 'Disabled', PlatformIdentifier: 'notebook-al2023-v1' });
+    const note = (await ctx.proposals.get(proposal.id))!.state.note!;
+    expect(note).toContain('SageMaker.3: ');
+    expect(note).toContain('SageMaker.8: ');
+    await waitNotebook('nb-both', 'InService');
+    expect(await auditStatus(ctx, 'SageMaker.3', 'nb-both')).toBe('PASSED');
+    expect(await auditStatus(ctx, 'SageMaker.8', 'nb-both')).toBe('PASSED');
+  });
+
+  it('a definition failing SageMaker.9 and .11 is swapped once; both verified on the copy', async () => {
+    seedDefinitionWithSchedules(aws, 'dq-both', ['sched-both']);
+    const { proposal, finished } = await remediate(ctx, { controls: ['SageMaker.9', 'SageMaker.11'], resource: 'dq-both' });
+    expect(proposal.plan.verify).toEqual({ controlIds: ['SageMaker.9', 'SageMaker.11'], resourceName: 'dq-both-secure' });
+    expect(finished.state, finished.failedReason).toBe('completed');
+    expect([aws.callCount('CreateDataQualityJobDefinition'), aws.callCount('UpdateMonitoringSchedule'), aws.callCount('DeleteDataQualityJobDefinition')]).toEqual([1, 1, 1]);
+    expect(await auditStatus(ctx, 'SageMaker.9', 'dq-both-secure')).toBe('PASSED');
+    expect(await auditStatus(ctx, 'SageMaker.11', 'dq-both-secure')).toBe('PASSED');
+  });
+});
+
 describe('schedule, tags, endpoint config', () => {
   it('SageMaker.14: UpdateMonitoringSchedule keeps the whole config and turns isolation on', async () => {
     seedEmbeddedSchedule(aws, 'sched-embedded');

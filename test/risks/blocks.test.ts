@@ -36,7 +36,7 @@ describe('exceptions list and accept-risk modal blocks', () => {
   });
 
   it('the modal is valid Block Kit for a modal', () => {
-    const view = acceptRiskView({ target: { controlId: 'SageMaker.1', accountId: '111111111111', region: 'us-east-1', resourceArn: 'arn', resourceName: 'n'.repeat(500) } }, new Date('2026-11-26T00:00:00Z'), 365);
+    const view = acceptRiskView({ targets: ['SageMaker.1', 'SageMaker.2', 'SageMaker.21'].map((controlId) => ({ controlId, accountId: '111111111111', region: 'us-east-1', resourceArn: `arn:${'a'.repeat(300)}`, resourceName: 'n'.repeat(63) })) }, new Date('2026-11-26T00:00:00Z'), 365);
     expect(validateBlocks(view.blocks, 100)).toBeNull();
     expect(view.private_metadata.length).toBeLessThan(3000);
   });

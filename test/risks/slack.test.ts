@@ -8,6 +8,7 @@ import { proposalBlocks } from '../../src/slack/blocks/proposal.js';
 import { APPROVER, CHANNEL, OUTSIDER, SIGNING_SECRET, everyPostedString, startHarness, type Harness } from '../slack/harness.js';
 import { blockActionsBody, postSigned } from '../support/slack-standin/index.js';
 import { result } from '../digest/fixtures.js';
+import { draftFor, type ProposableResult } from '../../src/remediation/proposals.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -24,7 +25,7 @@ function click(hh: Harness, actionId: string, value: string, userId: string, mes
   return postSigned(hh.eventsUrl, SIGNING_SECRET, body);
 }
 
-function submit(hh: Harness, userId: string, view: Record<string, unknown>, values: { reason?: string; date?: string | null; scope?: string }) {
+function submit(hh: Harness, userId: string, view: Record<string, unknown>, values: { reason?: string; date?: string | null; scope?: string; controls?: string[] }) {
   const payload = {
     type: 'view_submission',
     team: { id: 'T0STANDIN', domain: 'standin' },
@@ -40,6 +41,7 @@ function submit(hh: Harness, userId: string, view: Record<string, unknown>, valu
           risk_reason: { reason_input: { type: 'plain_text_input', value: values.reason ?? null } },
           risk_expiry: { expiry_input: { type: 'datepicker', selected_date: values.date ?? null } },
           risk_scope: { scope_input: { type: 'radio_buttons', selected_option: values.scope ? { value: values.scope } : null } },
+          ...(values.controls ? { risk_controls: { controls_input: { type: 'checkboxes', selected_options: values.controls.map((value) => ({ value })) } } } : {}),
         },
       },
       hash: 'h',
@@ -115,20 +117,44 @@ describe('Accept risk, exceptions and Revoke through the real Bolt receiver', ()
   it('the Accept risk button on a pending proposal opens the modal for that proposal’s finding', async () => {
     h = await startHarness();
     const parent = h.standin.addUserMessage(CHANNEL, 'the audit');
-    const proposal = { id: 'pacceptrisk1', createdAt: new Date().toISOString(), auditId: 'a1', requestedBy: 'U0REQUESTER', result: { ...nb, remediation: nb.remediation! }, fingerprint: '', slack: { channelId: CHANNEL, threadTs: parent.ts } };
-    await h.services.web.proposals.create(proposal);
-    const blocks = proposalBlocks(proposal, { status: 'pending', updatedAt: new Date().toISOString() });
+    const proposal = { id: 'pacceptrisk1', createdAt: new Date().toISOString(), auditId: 'a1', requestedBy: 'U0REQUESTER', ...draftFor([nb as ProposableResult]), tags: null, slack: { channelId: CHANNEL, threadTs: parent.ts } };
+    await h.services.web.proposals.createOrReuse(proposal);
+    const policy = h.config.app.approvalPolicy;
+    const blocks = proposalBlocks(proposal, { status: 'pending', updatedAt: new Date().toISOString() }, policy);
     const accessory = blocks.map((b) => (b.type === 'section' ? b.accessory : undefined)).find((a) => a && 'action_id' in a && a.action_id === RISK_ACTION_IDS.accept);
     expect(accessory && 'value' in accessory ? parseAcceptRiskValue(accessory.value) : null).toEqual({ proposalId: 'pacceptrisk1' });
-    expect(JSON.stringify(proposalBlocks(proposal, { status: 'denied', updatedAt: new Date().toISOString() }))).not.toContain(RISK_ACTION_IDS.accept);
+    expect(JSON.stringify(proposalBlocks(proposal, { status: 'denied', updatedAt: new Date().toISOString() }, policy))).not.toContain(RISK_ACTION_IDS.accept);
 
     await click(h, RISK_ACTION_IDS.accept, acceptRiskValue({ proposalId: 'pacceptrisk1' }), APPROVER);
     await h.standin.waitFor(() => h!.standin.callsTo('views.open').length === 1, 5000);
     const view = h.standin.callsTo('views.open')[0]!.args.view as { private_metadata: string };
-    expect(JSON.parse(view.private_metadata)).toEqual({ target, channelId: CHANNEL, threadTs: parent.ts });
+    expect(JSON.parse(view.private_metadata)).toEqual({ targets: [target], channelId: CHANNEL, threadTs: parent.ts });
     await submit(h, APPROVER, view as never, { reason: 'accepted from the proposal', date: day(5), scope: 'control-in-account' });
     await h.standin.waitFor(() => h!.standin.thread(CHANNEL, parent.ts).length === 1, 5000);
     expect(h.standin.thread(CHANNEL, parent.ts)[0]!.text).toContain('for every resource in account');
+  });
+
+  it('on a proposal for several controls, the modal lets the approver choose; one accepted risk per chosen control', async () => {
+    h = await startHarness();
+    const risks = new RiskStore(h.services.redis.worker, h.prefix);
+    const parent = h.standin.addUserMessage(CHANNEL, 'the audit');
+    const results = ['SageMaker.1', 'SageMaker.2', 'SageMaker.21'].map((controlId) => result({ name: 'nb-three', controlId })) as ProposableResult[];
+    const proposal = { id: 'pthree1', createdAt: new Date().toISOString(), auditId: 'a1', requestedBy: 'U0REQUESTER', ...draftFor(results), tags: null, slack: { channelId: CHANNEL, threadTs: parent.ts } };
+    await h.services.web.proposals.createOrReuse(proposal);
+    await click(h, RISK_ACTION_IDS.accept, acceptRiskValue({ proposalId: 'pthree1' }), APPROVER);
+    await h.standin.waitFor(() => h!.standin.callsTo('views.open').length === 1, 5000);
+    const view = h.standin.callsTo('views.open')[0]!.args.view as { private_metadata: string; blocks: { block_id?: string }[] };
+    expect(view.blocks.some((b) => b.block_id === 'risk_controls')).toBe(true);
+
+    // Nothing chosen: an error in the modal, nothing stored.
+    const none = await submit(h, APPROVER, view as never, { reason: 'r', date: day(5), scope: 'resource', controls: [] });
+    expect(JSON.parse(none.text)).toMatchObject({ response_action: 'errors', errors: { risk_controls: expect.any(String) } });
+    expect(await risks.listActive()).toEqual([]);
+
+    // A control the modal did not offer is ignored.
+    await submit(h, APPROVER, view as never, { reason: 'owner rebuilds it next sprint', date: day(5), scope: 'resource', controls: ['SageMaker.1', 'SageMaker.21', 'SageMaker.3'] });
+    await h.standin.waitFor(() => h!.standin.thread(CHANNEL, parent.ts).length === 1, 5000);
+    expect((await risks.listActive()).map((r) => r.controlId).sort()).toEqual(['SageMaker.1', 'SageMaker.21']);
   });
 
   it('Propose fix on a digest item posts one proposal in the digest thread', async () => {

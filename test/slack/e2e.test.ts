@@ -71,9 +71,9 @@ describe('slash command to approved remediation', () => {
     expect(summary).toContain('details and fixes in the thread');
   });
 
-  it('posts details and one message per proposal in the thread, within limits, every message accepted', () => {
+  it('posts the failing resources and one proposal per resource in the thread, within limits, every message accepted', () => {
     const thread = h.standin.thread(CHANNEL, statusTs);
-    expect(thread.length).toBe(result.threadMessages + result.proposals);
+    expect(thread.length).toBe(result.threadMessages);
     expect(result.slackErrors).toBe(0);
     expect(h.standin.calls.filter((c) => c.response.ok === false)).toEqual([]);
     const proposals = proposalMessages();

@@ -5,7 +5,7 @@ import { sagemaker6 } from '../../src/controls/sagemaker-6.js';
 import { proposalBlocks } from '../../src/slack/blocks/proposal.js';
 import { parseCommand } from '../../src/slack/commands/parse.js';
 import { notebook, params, snapshot } from '../controls/fixtures.js';
-import { failedResult, proposal } from './fixtures.js';
+import { failedResult, proposal, simplePolicy } from './fixtures.js';
 
 describe('usage errors echo what was typed, escaped', () => {
   it('a mention, a broadcast or a backtick in the command text stays text', () => {
@@ -32,9 +32,9 @@ describe('backticks inside AWS values in proposal text', () => {
   it('a Git repository URL with backticks stays text, and the plan keeps its own code spans', () => {
     const snapshot = notebook({ DirectInternetAccess: 'Enabled', DefaultCodeRepository: 'https://git.example/`<!channel>`/x`y' });
     const plan = planControl(sagemaker1, snapshot, params())!;
-    const blocks = proposalBlocks(proposal({ result: failedResult({ controlId: 'SageMaker.1', remediation: plan }) }), pending);
+    const blocks = proposalBlocks(proposal({}, [failedResult({ controlId: 'SageMaker.1', remediation: plan })]), pending, simplePolicy());
     const text = blocks.map((b) => JSON.stringify(b)).join('\n');
-    const steps = JSON.parse(JSON.stringify(blocks.filter((b) => b.block_id?.includes('steps')))) as { text: { text: string } }[];
+    const steps = JSON.parse(JSON.stringify(blocks.filter((b) => b.block_id?.includes('guided')))) as { text: { text: string } }[];
     const stepText = steps.map((s) => s.text.text).join('\n');
     expect(stepText).toContain('https://git.example/ˋ&lt;!channel&gt;ˋ/xˋy');
     expect(codeSpans(stepText).some((span) => span.includes('channel'))).toBe(false);
@@ -44,7 +44,7 @@ describe('backticks inside AWS values in proposal text', () => {
 
   it('a tag value with backticks in the tag fix stays text', () => {
     const plan = planControl(sagemaker6, snapshot('app-image-config', 'aic-1', undefined, { tags: {} }), params({ requiredTagKeys: ['owner'], remediationTagValues: { owner: 'team-`ml`' } }))!;
-    const blocks = proposalBlocks(proposal({ result: failedResult({ controlId: 'SageMaker.6', remediation: plan }) }), pending);
+    const blocks = proposalBlocks(proposal({}, [failedResult({ controlId: 'SageMaker.6', remediation: plan })]), pending, simplePolicy());
     const fix = JSON.parse(JSON.stringify(blocks.find((b) => b.block_id?.includes('fix')))) as { text: { text: string } };
     expect(codeSpans(fix.text.text).some((span) => span === 'ml')).toBe(false);
     expect(fix.text.text).toContain('team-ˋmlˋ');

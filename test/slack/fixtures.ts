@@ -1,6 +1,7 @@
 import type { AuditResult } from '../../src/audit/report.js';
 import type { RemediationPlan } from '../../src/plans/plan.js';
-import type { Proposal } from '../../src/remediation/proposals.js';
+import { loadConfig, type ApprovalPolicy } from '../../src/config.js';
+import { draftFor, type Proposal } from '../../src/remediation/proposals.js';
 
 export function plan(overrides: Partial<RemediationPlan> = {}): RemediationPlan {
   return {
@@ -38,15 +39,20 @@ export function failedResult(overrides: Partial<AuditResult> = {}): AuditResult 
   } as AuditResult & { remediation: RemediationPlan };
 }
 
-export function proposal(overrides: Partial<Proposal> = {}): Proposal {
+export function proposal(overrides: Partial<Proposal> = {}, results: (AuditResult & { remediation: RemediationPlan })[] = [failedResult()]): Proposal {
   return {
     id: 'ptest1',
     createdAt: '2026-01-01T00:00:00.000Z',
     auditId: 'a1',
     requestedBy: 'U0REQUESTER',
-    result: failedResult(),
-    fingerprint: 'f'.repeat(32),
+    ...draftFor(results),
+    tags: null,
     slack: { channelId: 'C0AUDIT', threadTs: '1.000001' },
     ...overrides,
   };
+}
+
+/** The simple approval policy (APPROVERS, TWO_PERSON_RULE) as config builds it. */
+export function simplePolicy(approvers: string[] = ['U0APPROVER'], twoPersonRule = true): ApprovalPolicy {
+  return loadConfig({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret-secret', APPROVERS: approvers.join(','), TWO_PERSON_RULE: String(twoPersonRule) }).app.approvalPolicy;
 }

@@ -9,6 +9,7 @@ import { ACTION_IDS } from '../../src/slack/ids.js';
 import { createPacer } from '../../src/slack/pacer.js';
 import type { ThreadLimits } from '../../src/slack/blocks/audit.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
+import type { QueueName } from '../../src/queue/names.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
 import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
 
@@ -25,7 +26,8 @@ export const OUTSIDER = 'U0OUTSIDER';
 
 export interface HarnessOptions {
   env?: Record<string, string>;
-  workers?: boolean;
+  /** Start the real workers: all of them, or only these queues' (e.g. the audit's, so no fix runs). */
+  workers?: boolean | QueueName[];
   /** Replaces the engine (e.g. a synthetic report); otherwise the real engine with `clientFactory`. */
   runAudit?: (request: CoveredScope) => Promise<AuditReport>;
   clientFactory?: ClientFactory;
@@ -46,6 +48,8 @@ export interface Harness {
   baseUrl: string;
   command(text: string, options?: { userId?: string; channelId?: string; responseId?: string; timestamp?: number }): Promise<{ status: number; ms: number; responseId: string; body: string }>;
   click(action: 'approve' | 'deny', proposalId: string, userId: string, messageTs: string, responseId?: string): Promise<{ status: number; ms: number }>;
+  /** Any button of the app's messages, clicked in CHANNEL. */
+  press(actionId: string, value: string, userId: string, messageTs: string): Promise<{ status: number; ms: number }>;
   auditJobs(): Promise<Job[]>;
   remediationJobs(): Promise<Job[]>;
   close(): Promise<void>;
@@ -93,7 +97,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const port = await slackApp.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
   const eventsUrl = `${baseUrl}/slack/events`;
-  const workers = options.workers ? await startWorkers(services) : undefined;
+  const workers = options.workers ? await startWorkers(services, Array.isArray(options.workers) ? { queues: options.workers } : {}) : undefined;
 
   return {
     standin,
@@ -119,6 +123,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         channelId: CHANNEL,
         responseUrl: standin.responseUrl(responseId ?? `click-${++seq}`),
       });
+      return postSigned(eventsUrl, SIGNING_SECRET, body);
+    },
+    async press(actionId, value, userId, messageTs) {
+      const body = blockActionsBody({ actionId, value, userId, messageTs, channelId: CHANNEL, responseUrl: standin.responseUrl(`press-${++seq}`) });
       return postSigned(eventsUrl, SIGNING_SECRET, body);
     },
     auditJobs: () => services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed', 'delayed']),

@@ -94,7 +94,6 @@ export function recreateJobDefinitionPlan(
   const label = KINDS[kind].label;
   const name = snapshot.ref.name;
   const newName = compliantName(name);
-  const other: NetworkFlag = flag === 'EnableNetworkIsolation' ? 'EnableInterContainerTrafficEncryption' : 'EnableNetworkIsolation';
   const single =
     flag === 'EnableInterContainerTrafficEncryption' && instanceCount === 1
       ? ' It runs on a single instance, where there is no traffic between containers to encrypt: if Security Hub does not report it, accepting the risk with a note is an alternative.'
@@ -114,9 +113,8 @@ export function recreateJobDefinitionPlan(
   ];
   return {
     kind: 'recreate',
-    summary:
-      `Recreate ${label} ${name} as ${newName} with ${FLAG_TEXT[flag]} enabled, and ${FLAG_TEXT[other]} too since it is recreated anyway, ` +
-      `point its monitoring schedules at the copy and delete the original.`,
+    // The same words for every flag control of the definition: merged plans say it once.
+    summary: `Recreate ${label} ${name} as ${newName} with network isolation and inter-container traffic encryption enabled, point its monitoring schedules at the copy and delete the original.`,
     disruption:
       `The job definition gets a new name (${newName}), and with network isolation its container can no longer reach the network ` +
       `or use AWS credentials, which breaks monitoring containers that call out at run time (to S3 outside the VPC endpoints, to other AWS APIs, to package mirrors).${single}`,

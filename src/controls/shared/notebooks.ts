@@ -1,6 +1,7 @@
 import type { ResourceSnapshot } from '../../aws/resources.js';
 import type { ControlParameters } from '../../config.js';
 import { step, type RemediationPlan } from '../../plans/plan.js';
+import { SETTING_STEP_TITLES, type OperationParams } from '../../plans/steps.js';
 import { compliantName } from './names.js';
 import { manualPlan } from './plans.js';
 import { listText, planValue } from './wording.js';
@@ -174,26 +175,29 @@ export function notebookUpdatePlan(
     );
   }
 
-  const update =
-    fix === 'root-access'
-      ? step('update', 'notebook.update', `Update notebook \`${name}\`: RootAccess=Disabled${movePlatform ? `, PlatformIdentifier=${target}` : ''}`, {
-          notebookName: name,
-          RootAccess: 'Disabled',
-          ...(movePlatform && target !== undefined ? { PlatformIdentifier: target } : {}),
-        })
-      : step('update', 'notebook.update', `Update notebook \`${name}\`: PlatformIdentifier=${target}`, {
-          notebookName: name,
-          ...(target !== undefined ? { PlatformIdentifier: target } : {}),
-        });
+  const settings: OperationParams['notebook.update'] = {
+    notebookName: name,
+    ...(fix === 'root-access' ? { RootAccess: 'Disabled' as const } : {}),
+    ...(movePlatform && target !== undefined ? { PlatformIdentifier: target } : {}),
+  };
+  const update = step('update', 'notebook.update', SETTING_STEP_TITLES['notebook.update']!(settings), settings);
 
-  const what =
-    fix === 'root-access'
-      ? `Disable root access on notebook instance ${name}${movePlatform ? ` and move it from ${platform} to ${target} in the same update (a stopped AL2 notebook cannot restart after 30 June 2026)` : ''}`
-      : `Move notebook instance ${name} from ${platform ?? 'its current platform'} to ${target}`;
+  // One sentence per change, worded the same whichever control asks for it: merged with the other notebook
+  // control's plan (src/plans/merge.ts), each is said once.
+  const al2 = platform?.startsWith('notebook-al2-') === true;
+  const what = [
+    ...(fix === 'root-access' ? [`Disable root access on notebook instance ${name}.`] : []),
+    ...(movePlatform ? [`Move notebook instance ${name} from ${platform ?? 'its current platform'} to ${target}${al2 ? ' (a stopped AL2 notebook cannot be started again after 30 June 2026)' : ''}.`] : []),
+  ];
+  const undo = [
+    `If a step fails, ${name} is started again when it was running before.`,
+    ...(fix === 'root-access' ? [`While it is stopped, UpdateNotebookInstance with RootAccess=Enabled restores root access.`] : []),
+    ...(movePlatform ? [`While it is stopped, UpdateNotebookInstance with PlatformIdentifier=${platform ?? '<previous value>'} restores the previous platform.`] : []),
+  ];
 
   return {
     kind: 'in-place',
-    summary: `${what}: stop it, update it, and start it again if it was running.`,
+    summary: `${what.join(' ')} It is stopped, updated, and started again if it was running.`,
     disruption: sentences.join(' '),
     allowedStates: ['InService', 'Stopped', 'Pending', 'Updating', 'Stopping'],
     steps: [
@@ -204,9 +208,6 @@ export function notebookUpdatePlan(
       step('wait-in-service', 'notebook.wait-in-service', `Wait until \`${name}\` is InService`, { notebookName: name, maxWaitSeconds: 1800 }),
     ],
     verify: { controlId },
-    rollback:
-      fix === 'root-access'
-        ? `If a step fails, ${name} is started again when it was running before; while it is stopped, UpdateNotebookInstance with RootAccess=Enabled${movePlatform ? ` and PlatformIdentifier=${platform}` : ''} restores the previous settings.`
-        : `If a step fails, ${name} is started again when it was running before; while it is stopped, UpdateNotebookInstance with PlatformIdentifier=${platform ?? '<previous value>'} restores the previous platform (AL2 notebooks cannot be started after 30 June 2026).`,
+    rollback: undo.join(' '),
   };
 }

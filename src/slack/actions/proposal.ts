@@ -1,16 +1,20 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import type { WebClient } from '@slack/web-api';
-import type { Proposal, ProposalState } from '../../remediation/proposals.js';
+import { controlIdsOf, resourceOf, type Proposal, type ProposalState } from '../../remediation/proposals.js';
+import { describePrincipals } from '../approvers.js';
 import { proposalMessage } from '../blocks/proposal.js';
 import type { ListenerDeps } from '../deps.js';
-import { channelLink, mention, slackTime } from '../format.js';
+import { channelLink, mention, plural, slackTime } from '../format.js';
 import { ACTION_IDS } from '../ids.js';
-import { afterAck, channelOf, teamOf, tellUser } from '../listener-kit.js';
+import { afterAck, channelOf, fromHome, teamOf, tellUser } from '../listener-kit.js';
 import { code } from '../mrkdwn.js';
 
 /**
- * Approve / Deny. Ack first; then authorise; then one compare-and-set decides (a second click by anyone changes
- * nothing); the winner queues the remediation job (job id = proposal id) and updates the message in place.
+ * Approve / Deny. Ack first; then the approval policy decides who may (group members read afresh); then one
+ * compare-and-set in Redis records the decision (a second click by anyone changes nothing). An approval counts toward
+ * the rule's number of distinct approvers, each recorded in the audit trail; earlier approvers no longer allowed
+ * (taken out of a group) stop counting. The approval that completes the count queues the remediation job (job id =
+ * proposal id). The message is updated in place, so the next approver sees who approved first.
  */
 
 const PAST: Record<ProposalState['status'], string> = {
@@ -29,7 +33,8 @@ const PAST: Record<ProposalState['status'], string> = {
 function clickOutOfScope(proposal: Proposal, body: BlockAction): { detail: string; tell: string } | undefined {
   const channel = channelOf(body);
   const team = teamOf(body);
-  if (channel !== proposal.slack.channelId) {
+  // The Home tab carries no channel; it shows a person only the proposals waiting for them.
+  if (!fromHome(body) && channel !== proposal.slack.channelId) {
     return {
       detail: `clicked in channel ${channel ?? 'unknown'}, the proposal is in ${proposal.slack.channelId}`,
       tell: `:no_entry: This click came from another channel than the proposal's message (${channelLink(proposal.slack.channelId)}): nothing was recorded. Decide it there.`,
@@ -46,44 +51,86 @@ function clickOutOfScope(proposal: Proposal, body: BlockAction): { detail: strin
 
 export function registerProposalActions(app: App, deps: ListenerDeps): void {
   const { proposals, trail, producers, logger } = deps;
+  const policy = deps.config.app.approvalPolicy;
   const dryRun = deps.config.app.remediation.mode === 'dry-run';
+
+  async function refresh(proposal: Proposal, fallback: ProposalState, client: WebClient, messageTs: string | undefined): Promise<void> {
+    const ts = proposal.slack.messageTs ?? messageTs;
+    if (!ts) return;
+    // Render the latest state: the remediation worker may already have moved it on (running, …).
+    const latest = (await proposals.get(proposal.id))?.state ?? fallback;
+    const message = proposalMessage(proposal, latest, policy);
+    await client.chat.update({ channel: proposal.slack.channelId, ts, text: message.text, blocks: message.blocks }).catch((err: unknown) => {
+      logger.error({ err, code: 'SLACK_UPDATE_FAILED', proposalId: proposal.id }, 'could not update the proposal message');
+    });
+  }
 
   async function decide(decision: 'approve' | 'deny', body: BlockAction, action: ButtonAction, client: WebClient): Promise<void> {
     const proposalId = action.value ?? '';
     const userId = body.user.id;
     const found = proposalId ? await proposals.get(proposalId) : null;
     if (!found) {
-      await tellUser(client, body, `:warning: I no longer know proposal ${code(proposalId.slice(0, 40))} (proposals expire after 30 days). Run the audit again for a fresh one.`, logger);
+      await tellUser(client, body, `:warning: I no longer know proposal ${code(proposalId.slice(0, 40))} (proposals expire after 30 days). Run the audit again for a fresh one.`, deps);
       return;
     }
     const { proposal } = found;
-    const r = proposal.result;
-    const where = { proposalId, controlId: r.controlId, resourceArn: r.resourceArn, resourceName: r.resourceName, accountId: r.accountId, region: r.region };
+    const r = resourceOf(proposal);
+    const where = { proposalId, controlId: controlIdsOf(proposal).join(', '), resourceArn: r.resourceArn, resourceName: r.resourceName, accountId: r.accountId, region: r.region };
+    const alreadyDecided = async (s: ProposalState) =>
+      tellUser(client, body, `:information_source: This fix was already ${PAST[s.status]}${s.decidedBy ? ` by ${mention(s.decidedBy)} at ${slackTime(s.decidedAt)}` : ''}. Nothing changed.`, deps);
 
     const elsewhere = clickOutOfScope(proposal, body);
     if (elsewhere) {
       await trail.record({ type: 'refused', actor: userId, ...where, detail: `${decision}: ${elsewhere.detail}` });
-      await tellUser(client, body, elsewhere.tell, logger);
+      await tellUser(client, body, elsewhere.tell, deps);
       return;
     }
 
-    const allowed = await deps.approvers.check(userId, decision, proposal.requestedBy);
+    const allowed = await deps.approvers.check(userId, decision, proposal);
     if (!allowed.allowed) {
       await trail.record({ type: 'refused', actor: userId, ...where, detail: `${decision}: ${allowed.reason}` });
-      await tellUser(client, body, `:no_entry: ${allowed.reason}`, logger);
+      await tellUser(client, body, `:no_entry: ${allowed.reason}`, deps);
       return;
     }
 
-    const to = decision === 'approve' ? 'approved' : 'denied';
-    const { changed, state } = await proposals.transition(proposalId, ['pending'], to, { by: userId });
-    if (!changed || !state) {
-      const s = state ?? found.state;
-      await tellUser(client, body, `:information_source: This fix was already ${PAST[s.status]}${s.decidedBy ? ` by ${mention(s.decidedBy)} at ${slackTime(s.decidedAt)}` : ''}. Nothing changed.`, logger);
+    if (decision === 'deny') {
+      const { changed, state } = await proposals.transition(proposalId, ['pending'], 'denied', { by: userId, now: deps.now() });
+      if (!changed || !state) {
+        await alreadyDecided(state ?? found.state);
+        return;
+      }
+      await trail.record({ type: 'denied', actor: userId, ...where });
+      await refresh(proposal, state, client, body.message?.ts);
+      if (fromHome(body)) await tellUser(client, body, `:x: You denied the fix of ${code(r.resourceName)}.`, deps);
       return;
     }
-    await trail.record({ type: to, actor: userId, ...where, detail: decision === 'approve' && dryRun ? 'dry-run' : undefined });
 
-    if (to === 'approved') {
+    const { rule } = deps.approvers.ruleFor(proposal);
+    if (!rule) return; // check() allowed the approval, so a rule applies
+    const earlier = (found.state.approvals ?? []).map((a) => a.by).filter((u) => u !== userId);
+    const stillAllowed = earlier.length > 0 ? await deps.approvers.stillAllowed(earlier, proposal) : [];
+    const outcome = await proposals.approve(proposalId, userId, rule.approvals, { checked: earlier, allowed: stillAllowed }, deps.now());
+    if (outcome.outcome === 'not-pending') {
+      await alreadyDecided(outcome.state ?? found.state);
+      return;
+    }
+    if (outcome.outcome === 'already-approved-by-you') {
+      await tellUser(client, body, `:information_source: You already approved this fix; it needs ${plural(rule.approvals - (outcome.state?.approvals ?? []).length, 'more approval')} from ${describePrincipals(rule.approvers)}.`, deps);
+      return;
+    }
+    const { state, dropped } = outcome;
+    for (const gone of dropped) {
+      await trail.record({ type: 'approval-withdrawn', actor: gone, ...where, detail: `no longer an approver under rule "${rule.name}": the approval does not count` });
+    }
+    const count = (state.approvals ?? []).length;
+    await trail.record({
+      type: 'approved',
+      actor: userId,
+      ...where,
+      detail: `approval ${count} of ${rule.approvals} under rule "${rule.name}"${outcome.outcome === 'approved' && dryRun ? ' (dry-run)' : ''}`,
+    });
+
+    if (outcome.outcome === 'approved') {
       try {
         await producers.enqueueRemediation({ proposalId, approvedBy: userId, approvedAt: state.decidedAt ?? state.updatedAt, dryRun });
         await proposals.markQueued(proposalId);
@@ -93,18 +140,19 @@ export function registerProposalActions(app: App, deps: ListenerDeps): void {
       }
       // Cheap catch-up of approvals left behind by a crash between decision and enqueue.
       producers.requeueApproved(proposals, { dryRun }).catch((err: unknown) => logger.warn({ err }, 'requeue of approved proposals failed'));
+      if (fromHome(body)) await tellUser(client, body, `:white_check_mark: Approved: the fix of ${code(r.resourceName)} is queued; its progress is in the audit thread.`, deps);
+    } else {
+      const others = (state.approvals ?? []).filter((a) => a.by !== userId).map((a) => mention(a.by));
+      await tellUser(
+        client,
+        body,
+        `:ballot_box_with_check: Your approval is recorded (${count} of ${rule.approvals}${others.length > 0 ? `, after ${others.join(' and ')}` : ''}).` +
+          `${dropped.length > 0 ? ` ${dropped.map((u) => mention(u)).join(' and ')} ${dropped.length === 1 ? 'is' : 'are'} no longer an approver, so that approval does not count.` : ''}` +
+          ` It needs ${plural(rule.approvals - count, 'more approval')} from ${describePrincipals(rule.approvers)}.`,
+        deps,
+      );
     }
-
-    const channel = proposal.slack.channelId;
-    const ts = proposal.slack.messageTs ?? body.message?.ts;
-    if (ts) {
-      // Render the latest state: the remediation worker may already have moved it on (running, …).
-      const latest = (await proposals.get(proposalId))?.state ?? state;
-      const message = proposalMessage(proposal, latest);
-      await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks }).catch((err: unknown) => {
-        logger.error({ err, code: 'SLACK_UPDATE_FAILED', proposalId }, 'could not update the proposal message');
-      });
-    }
+    await refresh(proposal, state, client, body.message?.ts);
   }
 
   app.action<BlockAction<ButtonAction>>(ACTION_IDS.approve, async ({ ack, body, action, client }) => {

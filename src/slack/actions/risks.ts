@@ -1,8 +1,9 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { resourceOf } from '../../remediation/proposals.js';
 import type { RiskTarget } from '../../risks/types.js';
 import { exceptionsBlocks, exceptionsText } from '../blocks/exceptions.js';
 import type { ListenerDeps } from '../deps.js';
-import { channelOf, mayDecideRisks, tellUser } from '../listener-kit.js';
+import { channelOf, tellUser } from '../listener-kit.js';
 import { describeRiskTarget } from '../format.js';
 import { RISK_ACTION_IDS, acceptRiskView, parseAcceptRiskValue, type AcceptRiskMetadata } from '../views/accept-risk.js';
 
@@ -15,38 +16,39 @@ export function registerRiskActions(app: App, deps: ListenerDeps): void {
   app.action<BlockAction<ButtonAction>>(RISK_ACTION_IDS.accept, async ({ ack, body, action, client }) => {
     await ack();
     const parsed = parseAcceptRiskValue(action.value);
-    let target: RiskTarget | undefined;
+    let targets: RiskTarget[] = [];
     let threadTs = (body.message as { thread_ts?: string; ts?: string } | undefined)?.thread_ts ?? body.message?.ts;
     let channelId = channelOf(body);
     if (parsed && 'proposalId' in parsed) {
       const found = await deps.proposals.get(parsed.proposalId);
       if (found) {
-        const r = found.proposal.result;
-        target = { controlId: r.controlId, accountId: r.accountId, region: r.region, resourceArn: r.resourceArn, resourceName: r.resourceName };
+        const r = resourceOf(found.proposal);
+        targets = found.proposal.results.map((x) => ({ controlId: x.controlId, accountId: r.accountId, region: r.region, resourceArn: r.resourceArn, resourceName: r.resourceName }));
         channelId = found.proposal.slack.channelId;
         threadTs = found.proposal.slack.threadTs;
       }
-    } else if (parsed) target = parsed.target;
+    } else if (parsed) targets = [parsed.target];
+    const target = targets[0];
     if (!target) {
-      await tellUser(client, body, ':warning: I cannot tell which finding this button was for (the proposal may have expired).', deps.logger);
+      await tellUser(client, body, ':warning: I cannot tell which finding this button was for (the proposal may have expired).', deps);
       return;
     }
-    const allowed = await mayDecideRisks(deps.approvers, body.user.id);
+    const allowed = await deps.approvers.mayDecideRisks(body.user.id);
     if (!allowed.allowed) {
-      await deps.trail.record({ type: 'refused', actor: body.user.id, ...target, detail: `accept risk: ${allowed.reason}` });
-      await tellUser(client, body, `:no_entry: ${allowed.reason}`, deps.logger);
+      await deps.trail.record({ type: 'refused', actor: body.user.id, ...target, controlId: targets.map((t) => t.controlId).join(', '), detail: `accept risk: ${allowed.reason}` });
+      await tellUser(client, body, `:no_entry: ${allowed.reason}`, deps);
       return;
     }
-    const meta: AcceptRiskMetadata = { target, ...(channelId ? { channelId } : {}), ...(threadTs ? { threadTs } : {}) };
+    const meta: AcceptRiskMetadata = { targets, ...(channelId ? { channelId } : {}), ...(threadTs ? { threadTs } : {}) };
     await client.views.open({ trigger_id: body.trigger_id, view: acceptRiskView(meta, deps.now(), deps.config.app.acceptRiskMaxDays) });
   });
 
   app.action<BlockAction<ButtonAction>>(RISK_ACTION_IDS.revoke, async ({ ack, body, action, client, respond }) => {
     await ack();
-    const allowed = await mayDecideRisks(deps.approvers, body.user.id);
+    const allowed = await deps.approvers.mayDecideRisks(body.user.id);
     if (!allowed.allowed) {
       await deps.trail.record({ type: 'refused', actor: body.user.id, detail: `revoke risk ${action.value ?? ''}: ${allowed.reason}` });
-      await tellUser(client, body, `:no_entry: ${allowed.reason}`, deps.logger);
+      await tellUser(client, body, `:no_entry: ${allowed.reason}`, deps);
       return;
     }
     const revoked = await deps.risks.revoke(action.value ?? '', body.user.id, deps.now());
@@ -61,7 +63,7 @@ export function registerRiskActions(app: App, deps: ListenerDeps): void {
       client,
       body,
       revoked ? `:wastebasket: Revoked: ${describeRiskTarget(revoked)}. It counts as failing again from the next audit.` : ':information_source: That accepted risk had already ended. Nothing changed.',
-      deps.logger,
+      deps,
     );
   });
 }

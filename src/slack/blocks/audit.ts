@@ -1,16 +1,21 @@
-import type { AuditReport, AuditResult, CoveredScope, ResultStatus } from '../../audit/report.js';
+import type { AuditReport, AuditResult, CoveredScope } from '../../audit/report.js';
 import { auditVerdict, verdictWords, type AuditOutcome } from '../../audit/verdict.js';
 import { failedCall } from '../../aws/errors.js';
-import type { RemediationPlan } from '../../plans/plan.js';
-import { BLOCK_IDS, LIMITS } from '../ids.js';
+import { compareControlIds } from '../../controls/index.js';
+import { severityRank } from '../../digest/keys.js';
+import { resourceKey, type ProposalDraft, type ProposalStatus } from '../../remediation/proposals.js';
+import { ACTION_IDS, BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { capitalized, chunkLines, formatDuration, mention, plural, safe } from '../format.js';
 import { describeScope } from '../commands/parse.js';
+import { SEVERITY_ICON } from './proposal.js';
 import type { KnownBlock } from './types.js';
 
 /**
- * Pure builders for the audit's status message (running → summary or failure) and its thread pages.
- * Every count shown comes from the report; lists are cut with an explicit "… and M more" so nothing is dropped silently.
+ * Pure builders for the audit's status message (running → summary or failure) and its thread: one compact list of
+ * the failing resources (riskiest first), read errors and notes, the proposals (one per resource), and a "Show next"
+ * button for the proposals that did not fit. Every count shown comes from the report; lists are cut with an explicit
+ * "… and M more" that says how to get the rest, so nothing is dropped silently.
  */
 
 export interface SlackMessage {
@@ -19,30 +24,26 @@ export interface SlackMessage {
 }
 
 export const SEVERITY_ORDER = ['CRITICAL', 'HIGH', 'MEDIUM', 'LOW'] as const;
-const STATUS_ORDER: readonly ResultStatus[] = ['FAILED', 'UNKNOWN', 'SUPPRESSED', 'PASSED', 'NOT_APPLICABLE'];
-const STATUS_LABEL: Record<ResultStatus, string> = { FAILED: 'failed', UNKNOWN: 'unknown', SUPPRESSED: 'suppressed', PASSED: 'passed', NOT_APPLICABLE: 'n/a' };
 
-/** Leave room under Slack's 50 blocks per message. */
-const BLOCKS_PER_PAGE = 45;
 const SECTION_BUDGET = LIMITS.sectionText - 100;
+/** Sections of one thread message: far below 50 blocks, and its text below Slack's ~13k total. */
+const SECTIONS_PER_MESSAGE = 4;
 
 export interface ThreadLimits {
-  /** Proposals posted per control (the first K FAILED results that have a plan). */
-  proposalsPerControl: number;
-  /** Proposals posted per audit, all controls together. */
-  maxProposals: number;
-  /** FAILED resources listed by name per control. */
-  listedPerControl: number;
+  /** Proposals posted with the audit, riskiest resource first. */
+  proposals: number;
+  /** Proposals each "Show next" click posts. */
+  page: number;
+  /** Proposals kept for "Show next" after the first ones; beyond them, the list says how to get the rest. */
+  backlog: number;
+  /** Failing resources named in the list. */
+  listed: number;
 }
 
-export const DEFAULT_THREAD_LIMITS: ThreadLimits = { proposalsPerControl: 3, maxProposals: 30, listedPerControl: 10 };
+export const DEFAULT_THREAD_LIMITS: ThreadLimits = { proposals: 10, page: 10, backlog: 200, listed: 40 };
 
 function section(blockId: string, text: string): KnownBlock {
   return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
-}
-
-function cliHint(controlId: string): string {
-  return `see CLI \`sagemaker-audit scan --controls ${escapeMrkdwn(controlId)}\``;
 }
 
 export function auditStartedMessage(auditId: string, scope: CoveredScope, requestedBy: string, totalControls: number): SlackMessage {
@@ -64,12 +65,6 @@ export function auditFailedMessage(auditId: string, scope: CoveredScope, request
       { type: 'context', block_id: BLOCK_IDS.summary(auditId, 'failed-meta'), elements: [{ type: 'mrkdwn', text: `Requested by ${mention(requestedBy)} · audit ${code(auditId)} · try again, or run \`sagemaker-audit scan\` for details` }] },
     ],
   };
-}
-
-function statusCounts(counts: Record<ResultStatus, number>): string {
-  return STATUS_ORDER.filter((s) => (counts[s] ?? 0) > 0)
-    .map((s) => `${counts[s]} ${STATUS_LABEL[s]}`)
-    .join(' · ') || 'no results';
 }
 
 /** The summary's icon per verdict: only an audit that read everything and found nothing failing gets the check mark. */
@@ -105,7 +100,7 @@ export function auditSummaryMessage(auditId: string, report: AuditReport, reques
       : `*Failing controls:* ${failing
           .slice(0, 25)
           .map(([id, c]) => `${escapeMrkdwn(id)} ${c.FAILED}`)
-          .join(' · ')}${failing.length > 25 ? ` · … and ${failing.length - 25} more (in the thread)` : ''}`;
+          .join(' · ')}${failing.length > 25 ? ` · … and ${failing.length - 25} more` : ''}`;
 
   const d = s.drift;
   const driftLine =
@@ -132,110 +127,112 @@ export function auditSummaryMessage(auditId: string, report: AuditReport, reques
   return { text: truncate(text, LIMITS.messageText), blocks };
 }
 
-export type ProposableResult = AuditResult & { remediation: RemediationPlan };
+/** What became of a failing resource's proposal in this thread. */
+export type ResourceMark =
+  | { kind: 'posted' }
+  | { kind: 'open'; status: ProposalStatus; link: string | undefined; proposalId: string }
+  | { kind: 'later' }
+  | { kind: 'none' };
 
-export interface ProposalSelection {
-  /** The results that get a proposal message, in control order. */
-  selected: ProposableResult[];
-  /** Per control: FAILED results that have a plan but got no proposal (limits). */
-  notProposed: Map<string, number>;
+/** One failing resource: its FAILED results (most severe first) and whether a fix can be proposed. */
+export interface FailingResource {
+  results: AuditResult[];
+  proposable: boolean;
 }
 
-function byControlOrder(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
-}
-
-/** The first `proposalsPerControl` FAILED results with a plan per control, at most `maxProposals` in all. */
-export function selectProposals(report: AuditReport, limits: ThreadLimits): ProposalSelection {
-  const perControl = new Map<string, ProposableResult[]>();
+/**
+ * Every resource with a FAILED result, riskiest first: the proposable ones in the order of `drafts` (the order their
+ * proposals are posted in), then those with no plan (Security Hub findings the live read could not check).
+ */
+export function failingResources(report: AuditReport, drafts: readonly ProposalDraft[]): FailingResource[] {
+  const order = new Map(drafts.map((d, i) => [resourceKey(d.results[0]!), i]));
+  const byResource = new Map<string, AuditResult[]>();
   for (const r of report.results) {
-    if (r.status !== 'FAILED' || !r.remediation) continue;
-    const list = perControl.get(r.controlId) ?? [];
-    list.push(r as ProposableResult);
-    perControl.set(r.controlId, list);
+    if (r.status !== 'FAILED') continue;
+    const key = resourceKey(r);
+    byResource.set(key, [...(byResource.get(key) ?? []), r]);
   }
-  const selected: ProposableResult[] = [];
-  const notProposed = new Map<string, number>();
-  // Round-robin over controls so the overall cap does not starve the later controls.
-  const ids = [...perControl.keys()].sort(byControlOrder);
-  const taken = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (let round = 0; round < limits.proposalsPerControl; round++) {
-    for (const id of ids) {
-      const r = perControl.get(id)![round];
-      if (r && selected.length < limits.maxProposals) {
-        selected.push(r);
-        taken.set(id, round + 1);
-      }
-    }
-  }
-  for (const id of ids) {
-    const rest = perControl.get(id)!.length - taken.get(id)!;
-    if (rest > 0) notProposed.set(id, rest);
-  }
-  selected.sort((a, b) => byControlOrder(a.controlId, b.controlId));
-  return { selected, notProposed };
+  const sortResults = (list: AuditResult[]) => list.sort((a, b) => severityRank(a.severity) - severityRank(b.severity) || compareControlIds(a.controlId, b.controlId));
+  return [...byResource.entries()]
+    .map(([key, results]) => ({ key, results: sortResults(results), rank: order.get(key) }))
+    .sort(
+      (a, b) =>
+        (a.rank ?? Number.MAX_SAFE_INTEGER) - (b.rank ?? Number.MAX_SAFE_INTEGER) ||
+        severityRank(a.results[0]!.severity) - severityRank(b.results[0]!.severity) ||
+        a.key.localeCompare(b.key),
+    )
+    .map(({ results, rank }) => ({ results, proposable: rank !== undefined }));
 }
 
-/** Packs blocks into messages of at most BLOCKS_PER_PAGE blocks. */
-function paginate(auditId: string, title: string, sections: string[], partName: string, startPage: number): SlackMessage[] {
+function markText(mark: ResourceMark): string {
+  switch (mark.kind) {
+    case 'posted':
+      return 'proposal below';
+    case 'open':
+      return `already proposed (${mark.status}): ${mark.link ? `<${mark.link}|open it>` : code(mark.proposalId)}`;
+    case 'later':
+      return '';
+    case 'none':
+      return 'no fix offered';
+  }
+}
+
+/** Packs lines into thread messages of at most SECTIONS_PER_MESSAGE sections. */
+function messagesOf(auditId: string, title: string, lines: string[], part: string, firstPage: number): SlackMessage[] {
+  const sections = chunkLines(lines, SECTION_BUDGET);
   const out: SlackMessage[] = [];
-  for (let i = 0; i < sections.length; i += BLOCKS_PER_PAGE) {
-    const page = startPage + out.length;
-    const chunk = sections.slice(i, i + BLOCKS_PER_PAGE);
+  for (let i = 0; i < sections.length; i += SECTIONS_PER_MESSAGE) {
+    const page = firstPage + out.length;
     out.push({
-      text: truncate(`${title}${sections.length > BLOCKS_PER_PAGE ? ` (${out.length + 1}/${Math.ceil(sections.length / BLOCKS_PER_PAGE)})` : ''}`, LIMITS.messageText),
-      blocks: chunk.map((text, j) => section(BLOCK_IDS.thread(auditId, page, `${partName}${j}`), text)),
+      text: truncate(title, LIMITS.messageText),
+      blocks: sections.slice(i, i + SECTIONS_PER_MESSAGE).map((text, j) => section(BLOCK_IDS.thread(auditId, page, `${part}${j}`), text)),
     });
   }
   return out;
 }
 
+/** "SageMaker.1, .3, .8": the control ids of one resource, short. */
+function controlList(results: readonly AuditResult[]): string {
+  return results.map((r, i) => (i === 0 ? r.controlId : r.controlId.slice(r.controlId.indexOf('.')))).join(', ');
+}
+
 /**
- * The thread pages before the proposals: counts per control (every control in the report), the failing resources
- * per control (first N named, the rest counted), and read errors / notes.
+ * The thread before the proposals: ONE compact list of the failing resources (one line each, riskiest first, with
+ * what became of its proposal), then read errors and notes when there are any.
  */
-export function auditThreadMessages(auditId: string, report: AuditReport, selection: ProposalSelection, limits: ThreadLimits): SlackMessage[] {
+export function auditThreadMessages(
+  auditId: string,
+  report: AuditReport,
+  resources: readonly FailingResource[],
+  marks: ReadonlyMap<number, ResourceMark>,
+  limits: ThreadLimits,
+): SlackMessage[] {
   const messages: SlackMessage[] = [];
-  const controls = Object.keys(report.summary.byControl).sort(byControlOrder);
-
-  // 1. Counts per control.
-  const countLines = controls.map((id) => `*${escapeMrkdwn(id)}* — ${statusCounts(report.summary.byControl[id]!)}`);
-  if (countLines.length > 0) {
-    const sections = chunkLines(['*Results by control*', ...countLines], SECTION_BUDGET);
-    messages.push(...paginate(auditId, 'Results by control', sections, 'counts', messages.length));
-  }
-
-  // 2. Failing resources per control.
-  const failedBy = new Map<string, AuditResult[]>();
-  for (const r of report.results) {
-    if (r.status !== 'FAILED') continue;
-    const list = failedBy.get(r.controlId) ?? [];
-    list.push(r);
-    failedBy.set(r.controlId, list);
-  }
-  const failLines: string[] = [];
-  const proposedBy = new Map<string, number>();
-  for (const r of selection.selected) proposedBy.set(r.controlId, (proposedBy.get(r.controlId) ?? 0) + 1);
-  for (const id of [...failedBy.keys()].sort(byControlOrder)) {
-    const list = failedBy.get(id)!;
-    const proposed = proposedBy.get(id) ?? 0;
-    const withoutPlan = list.filter((r) => !r.remediation).length;
-    failLines.push(
-      `*${escapeMrkdwn(id)}: ${list.length} FAILED* (${proposed} with a proposal below${selection.notProposed.get(id) ? `, ${selection.notProposed.get(id)} fixable without a proposal here` : ''}${withoutPlan ? `, ${withoutPlan} with no automatic fix` : ''})`,
-    );
-    for (const r of list.slice(0, limits.listedPerControl)) {
-      failLines.push(`• ${code(truncate(r.resourceName, 80))} ${code(r.accountId)} ${code(r.region)} — ${safe(r.reason, 200)}`);
+  if (resources.length > 0) {
+    const proposable = resources.filter((r) => r.proposable).length;
+    const posted = [...marks.values()].filter((m) => m.kind === 'posted').length;
+    const lines = [`*${plural(resources.length, 'failing resource')}*, riskiest first (${plural(proposable, 'with a fix to propose', 'with fixes to propose')}; ${posted} posted below):`];
+    resources.slice(0, limits.listed).forEach((res, i) => {
+      const first = res.results[0]!;
+      const mark = markText(marks.get(i) ?? { kind: res.proposable ? 'later' : 'none' });
+      lines.push(
+        `${i + 1}. ${SEVERITY_ICON[first.severity] ?? ':red_circle:'} ${code(truncate(first.resourceName, 80))} ${code(first.accountId)} ${code(first.region)} — ${escapeMrkdwn(controlList(res.results))}${mark ? ` · ${mark}` : ''}`,
+      );
+    });
+    if (resources.length > limits.listed) {
+      lines.push(`… and ${resources.length - limits.listed} more failing resources: \`/sagemaker-audit resource=<name>\` audits one and proposes its fix; \`sagemaker-audit scan\` lists them all.`);
     }
-    if (list.length > limits.listedPerControl) {
-      failLines.push(`… and ${list.length - limits.listedPerControl} more FAILED for ${escapeMrkdwn(id)} (${cliHint(id)})`);
+    const later = proposable - Math.min(proposable, limits.proposals);
+    if (later > 0) {
+      const kept = Math.min(later, limits.backlog);
+      lines.push(
+        `_Proposals for ${plural(kept, 'more resource')}: press *Show next ${limits.page}* at the end of this thread._` +
+          (later > kept ? ` _${later - kept} beyond those: \`/sagemaker-audit resource=<name>\`, or audit a narrower scope._` : ''),
+      );
     }
-  }
-  if (failLines.length > 0) {
-    const sections = chunkLines(failLines, SECTION_BUDGET);
-    messages.push(...paginate(auditId, 'Failing resources', sections, 'failed', messages.length));
+    messages.push(...messagesOf(auditId, `${plural(resources.length, 'failing resource')}, riskiest first`, lines, 'failed', messages.length));
   }
 
-  // 3. Read errors and notes.
   const errLines: string[] = [];
   const maxErrors = 30;
   if (report.errors.length > 0) {
@@ -253,21 +250,44 @@ export function auditThreadMessages(auditId: string, report: AuditReport, select
     }
     if (report.notes.length > maxErrors) errLines.push(`… and ${report.notes.length - maxErrors} more notes`);
   }
-  if (errLines.length > 0) {
-    messages.push(...paginate(auditId, 'Read errors and notes', chunkLines(errLines, SECTION_BUDGET), 'errors', messages.length));
-  }
-
-  const unproposed = [...selection.notProposed.values()].reduce((a, b) => a + b, 0);
-  if (unproposed > 0) {
-    messages.push({
-      text: `${unproposed} more fixable findings without a proposal in this thread`,
-      blocks: [
-        section(
-          BLOCK_IDS.thread(auditId, messages.length, 'more'),
-          `:information_source: Proposals are posted for the first ${limits.proposalsPerControl} fixable findings per control (at most ${limits.maxProposals} per audit). ${unproposed} more fixable findings are counted above; for one of them run \`/sagemaker-audit resource=<name>\`.`,
-        ),
-      ],
-    });
-  }
+  if (errLines.length > 0) messages.push(...messagesOf(auditId, 'Read errors and notes', errLines, 'errors', messages.length));
   return messages;
+}
+
+/** The "Show next" button's value: the audit and the page of its backlog to post. */
+export function showNextValue(auditId: string, page: number): string {
+  return `${auditId}:${page}`;
+}
+
+export function parseShowNextValue(value: string | undefined): { auditId: string; page: number } | null {
+  const m = /^([A-Za-z0-9_-]{1,100}):(\d{1,4})$/.exec(value ?? '');
+  return m ? { auditId: m[1]!, page: Number(m[2]) } : null;
+}
+
+/** The last thread message while proposals wait: how many, and the button that posts the next page of them. */
+export function showNextMessage(auditId: string, page: number, remaining: number, pageSize: number): SlackMessage {
+  const text = `:arrow_down: ${plural(remaining, 'more resource')} ${remaining === 1 ? 'has' : 'have'} a fix to propose (riskiest first).`;
+  return {
+    text,
+    blocks: [
+      {
+        type: 'section',
+        block_id: BLOCK_IDS.thread(auditId, 1000 + page, 'next'),
+        text: { type: 'mrkdwn', text },
+        accessory: { type: 'button', action_id: ACTION_IDS.showNext, text: { type: 'plain_text', text: `Show next ${Math.min(pageSize, remaining)}` }, value: showNextValue(auditId, page) },
+      },
+    ],
+  };
+}
+
+/** What the "Show next" message says once its page is posted (the button is gone, so a second click cannot repeat it). */
+export function shownNextMessage(auditId: string, page: number, outcome: { posted: number; open: { name: string; link: string | undefined; proposalId: string }[]; gone: boolean }): SlackMessage {
+  const lines = outcome.gone
+    ? [':hourglass: These proposals are no longer kept (7 days): run the audit again.']
+    : [
+        `:white_check_mark: ${plural(outcome.posted, 'more proposal')} posted below.`,
+        ...outcome.open.slice(0, 10).map((o) => `• ${code(truncate(o.name, 80))} already has an open proposal: ${o.link ? `<${o.link}|open it>` : code(o.proposalId)}`),
+        ...(outcome.open.length > 10 ? [`… and ${outcome.open.length - 10} more with an open proposal`] : []),
+      ];
+  return { text: lines[0]!, blocks: [section(BLOCK_IDS.thread(auditId, 2000 + page, 'shown'), lines.join('\n'))] };
 }

@@ -50,18 +50,20 @@ export function listSection(blockId: string, title: string, lines: readonly stri
 
 const place = (accountId: string, region: string) => `${code(accountId)}/${code(region)}`;
 
-function itemLine(i: Pick<DigestItem, 'severity' | 'controlId' | 'resourceName' | 'accountId' | 'region'>, suffix = ''): string {
+/** One finding on one line: severity, control, resource and where (the digest's lists and App Home). */
+export function itemLine(i: Pick<DigestItem, 'severity' | 'controlId' | 'resourceName' | 'accountId' | 'region'>, suffix = ''): string {
   return `${ICON[i.severity]} *${escapeMrkdwn(i.controlId)}* ${code(truncate(i.resourceName, 80))} · ${place(i.accountId, i.region)}${suffix}`;
 }
 
-const days = (n: number) => (n === 0 ? 'today' : plural(n, 'day'));
+export const days = (n: number) => (n === 0 ? 'today' : plural(n, 'day'));
 
 function fixedLine(f: FixedItem): string {
   const how = f.nowStatus === 'ABSENT' ? 'resource gone' : f.nowStatus === 'NOT_APPLICABLE' ? 'no longer applies' : 'now passes';
   return `:white_check_mark: *${escapeMrkdwn(f.controlId)}* ${code(truncate(f.resourceName, 80))} · ${place(f.accountId, f.region)} — ${how}`;
 }
 
-function riskLine(r: AcceptedRiskRecord, now: Date, ended = false): string {
+/** One accepted risk on one line: what, who, until when, why. */
+export function riskLine(r: AcceptedRiskRecord, now: Date, ended = false): string {
   const what = r.scope === 'resource' ? code(truncate(r.resourceName, 80)) : `every resource in ${code(r.accountId)}`;
   const until = r.expiresAt.slice(0, 10);
   const left = Math.ceil((Date.parse(r.expiresAt) - now.getTime()) / 86_400_000);

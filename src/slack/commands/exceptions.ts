@@ -1,5 +1,4 @@
 import { exceptionsBlocks, exceptionsText } from '../blocks/exceptions.js';
-import { mayDecideRisks } from '../listener-kit.js';
 import type { CommandContext, ListenerDeps } from '../deps.js';
 
 /**
@@ -13,6 +12,6 @@ export async function exceptionsCommand(parsed: { args: string[] }, { command, r
   const inChannel = parsed.args.some((a) => a.toLowerCase() === 'public');
   // Buttons only for approvers, and never on a message the whole channel sees (anyone could click them there:
   // the click is checked anyway, but a Revoke button for everyone invites refusals).
-  const canRevoke = !inChannel && (await mayDecideRisks(deps.approvers, command.user_id).catch(() => ({ allowed: false }) as const)).allowed;
+  const canRevoke = !inChannel && (await deps.approvers.mayDecideRisks(command.user_id).catch(() => ({ allowed: false }) as const)).allowed;
   await respond({ response_type: inChannel ? 'in_channel' : 'ephemeral', text: exceptionsText(active), blocks: exceptionsBlocks(active, { canRevoke, recentlyEnded }) });
 }

@@ -5,11 +5,12 @@ import type { AuditReport, CoveredScope } from '../../audit/report.js';
 import type { Config } from '../../config.js';
 import { trendChartPng } from '../../digest/chart.js';
 import { digestCsv } from '../../digest/csv.js';
-import { diffDigest } from '../../digest/diff.js';
+import { diffDigest, type FindingState } from '../../digest/diff.js';
 import { dayInZone } from '../../digest/keys.js';
 import { buildDigestModel, type DigestModel } from '../../digest/model.js';
 import type { DigestStateStore } from '../../digest/state.js';
 import type { DigestJobData } from '../../queue/jobs.js';
+import { resourceKey, type ProposalResource } from '../../remediation/proposals.js';
 import { expireRisks, type RiskJobDeps } from '../../risks/jobs.js';
 import type { RiskStore } from '../../risks/store.js';
 import type { AcceptedRiskRecord } from '../../risks/types.js';
@@ -30,6 +31,10 @@ export interface DigestDeps extends Pick<RiskJobDeps, 'securityHub'> {
   logger?: Logger;
   now?: () => Date;
   controlTitles?: Record<string, string>;
+  /** Told about every digest once posted (App Home keeps its posture and chart, and refreshes); best effort. */
+  onDigest?: (report: AuditReport, open: ReadonlyMap<string, FindingState>, chartFileId: string | undefined, day: string) => Promise<void>;
+  /** Reads a resource's tags for approval rules that match on them (absent when none does); kept with the items. */
+  resourceTags?: (resource: ProposalResource) => Promise<Record<string, string>>;
 }
 
 export interface DigestOutcome {
@@ -113,29 +118,43 @@ export async function postDigest(data: DigestJobData, deps: DigestDeps, opts: { 
     posted = true;
     const ts = res.ts ?? '';
     if (opts.tick) await state.markTickPosted(opts.tick, opts.owner);
-    await state.saveItems(runId, digest.model.top.map((i) => ({ runId, result: i.result, channelId: res.channel ?? channel, threadTs: ts })));
+    // Each item keeps its resource's failing results (one proposal per resource) and, when rules need them, its tags.
+    const failingOf = new Map<string, AuditReport['results']>();
+    for (const r of report.results) if (r.status === 'FAILED') failingOf.set(resourceKey(r), [...(failingOf.get(resourceKey(r)) ?? []), r]);
+    const refs = [];
+    for (const i of digest.model.top) {
+      const tags = deps.resourceTags ? await deps.resourceTags(i.result).catch(() => null) : undefined;
+      refs.push({ runId, result: i.result, resourceResults: failingOf.get(resourceKey(i.result)) ?? [i.result], ...(tags !== undefined ? { tags } : {}), channelId: res.channel ?? channel, threadTs: ts });
+    }
+    await state.saveItems(runId, refs);
     await state.save({ runId, runAt: now, day: digest.day, failingBySeverity: digest.model.bySeverity }, digest.diff.next);
 
     let uploaded = false;
+    let chartFileId: string | undefined;
     try {
       const trend = await state.trend(digest.day);
       const png = trendChartPng(trend);
-      await slack.files.uploadV2({
+      const chartName = `sagemaker-trend-${digest.day}.png`;
+      const upload = await slack.files.uploadV2({
         channel_id: res.channel ?? channel,
         thread_ts: ts,
         initial_comment: `Full list: ${digest.model.items.length} open findings (CSV), and failing resources per day over the last 30 days.`,
         file_uploads: [
           { file: Buffer.from(digest.csv, 'utf8'), filename: `sagemaker-digest-${digest.day}.csv`, title: `SageMaker open findings ${digest.day}` },
-          { file: png, filename: `sagemaker-trend-${digest.day}.png`, title: `Failing SageMaker resources, 30 days to ${digest.day}` },
+          { file: png, filename: chartName, title: `Failing SageMaker resources, 30 days to ${digest.day}` },
         ],
       });
       uploaded = true;
+      // uploadV2 answers with each files.completeUploadExternal response; App Home shows the chart by its file id.
+      const completed = (upload as { files?: { files?: { id?: string; name?: string }[] }[] }).files ?? [];
+      chartFileId = completed.flatMap((c) => c.files ?? []).find((f) => f.name === chartName)?.id;
     } catch (err) {
       logger?.error({ err }, 'digest posted, but the CSV/chart upload failed');
       await slack.chat
         .postMessage({ channel: res.channel ?? channel, thread_ts: ts, text: ':warning: The CSV and the trend chart could not be uploaded (files:write scope?). The digest above is complete.' })
         .catch((e: unknown) => logger?.error({ err: e }, 'could not report the upload failure'));
     }
+    if (deps.onDigest) await deps.onDigest(report, digest.diff.next, chartFileId, digest.day).catch((err: unknown) => logger?.warn({ err }, 'could not update App Home after the digest'));
     return {
       posted: true,
       channel: res.channel ?? channel,

@@ -1,7 +1,8 @@
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
+import type { ApprovalPolicy } from '../../config.js';
 import type { ProgressView, RemediationOutcome, RemediationReporter } from '../../remediation/progress.js';
-import type { Proposal, ProposalState } from '../../remediation/proposals.js';
+import { resourceOf, type Proposal, type ProposalState } from '../../remediation/proposals.js';
 import type { RemediationDeps } from '../../remediation/run.js';
 import { proposalMessage } from '../blocks/proposal.js';
 import { remediationProgressMessage, remediationResultMessage } from '../blocks/remediation-progress.js';
@@ -12,9 +13,10 @@ import { remediationProgressMessage, remediationResultMessage } from '../blocks/
  * updated to its final state. Calls are serialized so updates never arrive out of order; Slack failures are logged
  * and never fail the fix.
  */
-export function slackRemediationReporters(slack: WebClient, logger?: Logger): RemediationDeps['reporterFor'] {
+export function slackRemediationReporters(slack: WebClient, policy: ApprovalPolicy, logger?: Logger): RemediationDeps['reporterFor'] {
   return (proposal, run) => {
-    const r = proposal.result;
+    const r = resourceOf(proposal);
+    const controlId = proposal.plan.verify.controlIds.join(', ');
     const { channelId, threadTs } = proposal.slack;
     const log = logger?.child({ proposalId: proposal.id });
     let chain: Promise<void> = Promise.resolve();
@@ -30,7 +32,7 @@ export function slackRemediationReporters(slack: WebClient, logger?: Logger): Re
           const m = remediationProgressMessage({
             ...view,
             proposalId: proposal.id,
-            controlId: r.controlId,
+            controlId,
             resourceName: r.resourceName,
             accountId: r.accountId,
             region: r.region,
@@ -50,12 +52,12 @@ export function slackRemediationReporters(slack: WebClient, logger?: Logger): Re
         }),
       result: (outcome: RemediationOutcome, durationMs: number) =>
         serial('post the remediation result', async () => {
-          const m = remediationResultMessage({ proposalId: proposal.id, controlId: r.controlId, resourceName: r.resourceName, durationMs, outcome });
+          const m = remediationResultMessage({ proposalId: proposal.id, controlId, resourceName: r.resourceName, durationMs, outcome });
           await slack.chat.postMessage({ channel: channelId, thread_ts: threadTs, text: m.text, blocks: m.blocks });
         }),
       proposalChanged: (state: ProposalState) =>
         serial('update the proposal message', async () => {
-          await updateProposalMessage(slack, proposal, state);
+          await updateProposalMessage(slack, proposal, state, policy);
         }),
     };
     return reporter;
@@ -63,8 +65,8 @@ export function slackRemediationReporters(slack: WebClient, logger?: Logger): Re
 }
 
 /** Renders a proposal's current state in its message (no-op when it was never posted). */
-export async function updateProposalMessage(slack: WebClient, proposal: Proposal, state: ProposalState): Promise<void> {
+export async function updateProposalMessage(slack: WebClient, proposal: Proposal, state: ProposalState, policy: ApprovalPolicy): Promise<void> {
   if (!proposal.slack.messageTs) return;
-  const m = proposalMessage(proposal, state);
+  const m = proposalMessage(proposal, state, policy);
   await slack.chat.update({ channel: proposal.slack.channelId, ts: proposal.slack.messageTs, text: m.text, blocks: m.blocks });
 }

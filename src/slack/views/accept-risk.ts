@@ -16,19 +16,21 @@ export const RISK_ACTION_IDS = {
 export const RISK_VIEW_CALLBACK_ID = 'risk_accept_submit';
 
 /** Block ids of the modal's inputs; view validation errors are keyed by them. */
-export const RISK_VIEW_BLOCKS: Record<AcceptRiskField, string> = {
+export const RISK_VIEW_BLOCKS: Record<AcceptRiskField | 'controls', string> = {
   reason: 'risk_reason',
   expiry: 'risk_expiry',
   scope: 'risk_scope',
+  controls: 'risk_controls',
 };
-export const RISK_VIEW_ACTIONS: Record<AcceptRiskField, string> = {
+export const RISK_VIEW_ACTIONS: Record<AcceptRiskField | 'controls', string> = {
   reason: 'reason_input',
   expiry: 'expiry_input',
   scope: 'scope_input',
+  controls: 'controls_input',
 };
 
 /**
- * What an "Accept risk" button carries: the finding itself (`t`), or a proposal id (`p`) whose result is looked up.
+ * What an "Accept risk" button carries: the finding itself (`t`), or a proposal id (`p`) whose results are looked up.
  * Compact JSON; ARNs are far below the 2000-character button value limit.
  */
 export type AcceptRiskButtonValue = { t: [string, string, string, string, string] } | { p: string };
@@ -59,27 +61,43 @@ export function parseAcceptRiskValue(value: string | undefined): { target: RiskT
   return null;
 }
 
-/** Private metadata of the modal: where it came from, so the submission can answer in that thread. */
+/**
+ * Private metadata of the modal: the findings it can accept (one resource's failing controls, from a proposal; or one
+ * finding), and where it came from, so the submission can answer in that thread.
+ */
 export interface AcceptRiskMetadata {
-  target: RiskTarget;
+  targets: RiskTarget[];
   channelId?: string;
   threadTs?: string;
 }
 
-/** The "Accept risk" modal (views.open with the click's trigger_id). */
+/** The "Accept risk" modal (views.open with the click's trigger_id); a choice of controls when there are several. */
 export function acceptRiskView(meta: AcceptRiskMetadata, now: Date, maxDays: number) {
-  const t = meta.target;
+  const t = meta.targets[0]!;
+  const controls = meta.targets.map((x) => x.controlId);
+  const several = controls.length > 1;
+  const option = (id: string) => ({ text: { type: 'plain_text' as const, text: truncate(plainSafe(id), 75) }, value: id });
   const blocks: KnownBlock[] = [
     {
       type: 'section',
       text: {
         type: 'mrkdwn',
         text: truncate(
-          `Accept the risk of *${escapeMrkdwn(t.controlId)}* failing for ${code(truncate(t.resourceName, 150))}\nAccount ${code(t.accountId)} · ${code(t.region)}\nWhile accepted, it is shown as SUPPRESSED and leaves the failure counts. It comes back on its own on the expiry date.`,
+          `Accept the risk of *${escapeMrkdwn(controls.join(', '))}* failing for ${code(truncate(t.resourceName, 150))}\nAccount ${code(t.accountId)} · ${code(t.region)}\nWhile accepted, it is shown as SUPPRESSED and leaves the failure counts. It comes back on its own on the expiry date.`,
           3000,
         ),
       },
     },
+    ...(several
+      ? [
+          {
+            type: 'input' as const,
+            block_id: RISK_VIEW_BLOCKS.controls,
+            label: { type: 'plain_text' as const, text: 'Controls' },
+            element: { type: 'checkboxes' as const, action_id: RISK_VIEW_ACTIONS.controls, options: controls.slice(0, 10).map(option), initial_options: controls.slice(0, 10).map(option) },
+          },
+        ]
+      : []),
     {
       type: 'input',
       block_id: RISK_VIEW_BLOCKS.reason,
@@ -110,7 +128,7 @@ export function acceptRiskView(meta: AcceptRiskMetadata, now: Date, maxDays: num
         options: [
           { text: { type: 'plain_text', text: 'This resource' }, value: 'resource' },
           {
-            text: { type: 'plain_text', text: truncate(plainSafe(`${t.controlId} for every resource in account ${t.accountId}`), 75) },
+            text: { type: 'plain_text', text: truncate(plainSafe(`${several ? 'These controls' : t.controlId} for every resource in account ${t.accountId}`), 75) },
             value: 'control-in-account',
           },
         ],
@@ -128,18 +146,22 @@ export function acceptRiskView(meta: AcceptRiskMetadata, now: Date, maxDays: num
   };
 }
 
-/** Reads the submitted values out of `view.state.values`. */
-export function readAcceptRiskState(values: Record<string, Record<string, { value?: string | null; selected_date?: string | null; selected_option?: { value?: string } | null }>>) {
+type StateValue = { value?: string | null; selected_date?: string | null; selected_option?: { value?: string } | null; selected_options?: { value?: string }[] | null };
+
+/** Reads the submitted values out of `view.state.values`; `controls` is null when the modal offered no choice. */
+export function readAcceptRiskState(values: Record<string, Record<string, StateValue>>) {
+  const chosen = values[RISK_VIEW_BLOCKS.controls]?.[RISK_VIEW_ACTIONS.controls]?.selected_options;
   return {
     reason: values[RISK_VIEW_BLOCKS.reason]?.[RISK_VIEW_ACTIONS.reason]?.value ?? null,
     expiry: values[RISK_VIEW_BLOCKS.expiry]?.[RISK_VIEW_ACTIONS.expiry]?.selected_date ?? null,
     scope: values[RISK_VIEW_BLOCKS.scope]?.[RISK_VIEW_ACTIONS.scope]?.selected_option?.value ?? null,
+    controls: chosen ? chosen.map((o) => o.value ?? '') : null,
   };
 }
 
 /** `ack({response_action:'errors', errors})` payload, keyed by block id. */
-export function viewErrors(errors: Partial<Record<AcceptRiskField, string>>): Record<string, string> {
+export function viewErrors(errors: Partial<Record<AcceptRiskField | 'controls', string>>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [field, message] of Object.entries(errors) as [AcceptRiskField, string][]) out[RISK_VIEW_BLOCKS[field]] = message;
+  for (const [field, message] of Object.entries(errors) as [AcceptRiskField | 'controls', string][]) out[RISK_VIEW_BLOCKS[field]] = message;
   return out;
 }

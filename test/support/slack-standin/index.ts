@@ -10,6 +10,8 @@ export {
   slashCommandPayload,
   blockActionsBody,
   blockActionsPayload,
+  homeBlockActionsBody,
+  homeBlockActionsPayload,
   viewSubmissionPayload,
   eventCallbackPayload,
   eventRequestBody,
@@ -17,4 +19,4 @@ export {
   postSigned,
   eventRequest,
 } from './requests.js';
-export type { SignedHeaders, SlashCommandFields, BlockActionFields, ViewSubmissionFields, EventCallbackFields } from './requests.js';
+export type { SignedHeaders, SlashCommandFields, BlockActionFields, HomeActionFields, ViewSubmissionFields, EventCallbackFields } from './requests.js';

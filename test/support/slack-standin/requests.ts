@@ -97,6 +97,52 @@ export function blockActionsBody(f: BlockActionFields): string {
   return new URLSearchParams({ payload: JSON.stringify(blockActionsPayload(f)) }).toString();
 }
 
+export interface HomeActionFields {
+  actionId: string;
+  value?: string;
+  blockId?: string;
+  userId: string;
+  /** The Home view as published for the user (`standin.homeView(user)`): it is echoed back with `state`. */
+  view: Json;
+  /** `state.values` of the Home view: block_id → action_id → the element's state (e.g. a conversations_select's pick). */
+  values?: Record<string, Record<string, Json>>;
+  teamId?: string;
+}
+
+/**
+ * A `block_actions` payload for a click on the app's Home tab: the container is the view, the view comes with its
+ * state, and there is no channel, no message and no response_url.
+ */
+export function homeBlockActionsPayload(f: HomeActionFields): Json {
+  const teamId = f.teamId ?? 'T0STANDIN';
+  return {
+    type: 'block_actions',
+    user: { id: f.userId, username: f.userId.toLowerCase(), name: f.userId.toLowerCase(), team_id: teamId },
+    api_app_id: 'A0STANDIN',
+    token: 'deprecated-verification-token',
+    container: { type: 'view', view_id: f.view.id },
+    trigger_id: `trigger-${Math.random().toString(36).slice(2)}`,
+    team: { id: teamId, domain: 'standin' },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: { ...f.view, state: { values: f.values ?? {} } },
+    actions: [
+      {
+        type: 'button',
+        action_id: f.actionId,
+        block_id: f.blockId ?? 'block',
+        ...(f.value !== undefined ? { value: f.value } : {}),
+        text: { type: 'plain_text', text: 'button' },
+        action_ts: String(Date.now() / 1000),
+      },
+    ],
+  };
+}
+
+export function homeBlockActionsBody(f: HomeActionFields): string {
+  return new URLSearchParams({ payload: JSON.stringify(homeBlockActionsPayload(f)) }).toString();
+}
+
 export interface ViewSubmissionFields {
   userId: string;
   /** The modal as the app opened it (e.g. `standin.views.get(id)`); its id, hash and metadata are echoed back. */
