@@ -126,6 +126,16 @@ riskApprovers: [S0SEC]
     expect(ruleFor(policy, subject({ tags: null })).rule?.name).toBe('in-place');
   });
 
+  it('the example policy in examples/ loads and decides as its comments say', () => {
+    const example = loadConfig({ ...app, APPROVAL_POLICY: 'examples/approval-policy.yaml' }).app.approvalPolicy;
+    expect(ruleFor(example, subject({ fixKind: 'recreate', accountId: '111111111111' })).rule).toMatchObject({ name: 'recreate-needs-two', approvals: 2 });
+    expect(ruleFor(example, subject({ accountId: '111111111111' })).rule?.name).toBe('production');
+    expect(ruleFor(example, subject({ tags: { env: 'prod' }, controlIds: ['SageMaker.6'] })).rule?.name).toBe('production-tagged');
+    expect(ruleFor(example, subject({ controlIds: ['SageMaker.6'] })).rule).toMatchObject({ name: 'tags', requesterMayApprove: true });
+    expect(ruleFor(example, subject({})).rule).toMatchObject({ name: 'in-place', requesterMayApprove: false });
+    expect(example.riskApprovers.userGroupIds).toEqual(['S0SECURITY']);
+  });
+
   it('`*` accepts any value of a tag key that is present', () => {
     const any = fromFile(`rules: [{ name: owned, match: { tags: { owner: "*" } }, approvers: [U0A] }]`);
     expect(ruleFor(any, subject({ tags: { owner: 'x' } })).rule?.name).toBe('owned');
