@@ -16,6 +16,8 @@ export type TrailEventType =
   | 'rolled-back'
   | 'succeeded'
   | 'failed'
+  /** A pending proposal no longer needs a decision (fixed outside the bot, resource deleted, replaced). */
+  | 'closed'
   | 'risk-accepted'
   | 'risk-revoked'
   | 'risk-expired';

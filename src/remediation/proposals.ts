@@ -12,7 +12,8 @@ import type { RemediationPlan } from '../plans/plan.js';
  * compare-and-set in Redis, so a double click or two approvers at once decide once; a proposal already open for the
  * same resource and configuration is reused instead of posted again (audits, the digest's "Propose fix", `resource=`).
  */
-export type ProposalStatus = 'pending' | 'approved' | 'denied' | 'running' | 'succeeded' | 'failed';
+/** `closed`: no decision is needed any more (fixed outside the bot, the resource deleted, a newer proposal replaces it). */
+export type ProposalStatus = 'pending' | 'approved' | 'denied' | 'running' | 'succeeded' | 'failed' | 'closed';
 
 /** A FAILED result with its control's own plan. */
 export type ProposableResult = AuditResult & { remediation: RemediationPlan };
@@ -338,6 +339,17 @@ export class ProposalStore {
     const [proposal, state] = await this.redis.mget(this.key(id), this.stateKey(id));
     if (!proposal || !state) return null;
     return { proposal: upgrade(JSON.parse(proposal) as Proposal), state: parseState(state) };
+  }
+
+  /** The resource's latest proposal (the one later audits compare with), whatever its status; null when none is kept. */
+  async latestFor(resource: Pick<AuditResult, 'accountId' | 'region' | 'resourceArn'>): Promise<{ proposal: Proposal; state: ProposalState } | null> {
+    const id = await this.redis.hget(this.byResourceKey, resourceKey(resource));
+    return id ? this.get(id) : null;
+  }
+
+  /** Closes a pending proposal (`note` says why); returns whether this call closed it. */
+  async close(id: string, note: string, now = new Date()): Promise<{ changed: boolean; state: ProposalState | null }> {
+    return this.transition(id, ['pending'], 'closed', { note, now });
   }
 
   /** Pending proposals, oldest first, at most `limit`; ids whose proposal expired are dropped from the index. */

@@ -24,6 +24,7 @@ const PAST: Record<ProposalState['status'], string> = {
   running: 'approved and is running',
   succeeded: 'approved and already applied',
   failed: 'approved and has run (it failed)',
+  closed: 'closed (no decision is needed any more)',
 };
 
 /**

@@ -34,6 +34,7 @@ const STATUS_LINE: Record<ProposalState['status'], (s: ProposalState) => string>
   running: (s) => `:gear: Running — approved by ${approvedBy(s)} at ${slackTime(s.decidedAt)}`,
   succeeded: (s) => `:white_check_mark: Fixed — approved by ${approvedBy(s)} at ${slackTime(s.decidedAt)}, finished ${slackTime(s.updatedAt)}`,
   failed: (s) => `:warning: Failed — approved by ${approvedBy(s)} at ${slackTime(s.decidedAt)}, stopped ${slackTime(s.updatedAt)}`,
+  closed: (s) => `:ballot_box_with_check: Closed at ${slackTime(s.updatedAt)}: no decision needed any more`,
 };
 
 /** A short token that changes with each rendered state, for fresh block ids. */
