@@ -71,6 +71,14 @@ export function isSecurityHubNotEnabled(err: unknown): boolean {
   return code === 'InvalidAccessException' || /not subscribed to (AWS )?Security ?Hub/i.test(message) || /SecurityHub is not enabled/i.test(message);
 }
 
+/**
+ * A call in a Region the account has not enabled (an opt-in Region): the service does not know the session there.
+ * SageMaker and Security Hub answer UnrecognizedClientException, STS-signed services InvalidClientTokenId.
+ */
+export function isRegionNotEnabledCode(code: string): boolean {
+  return code === 'UnrecognizedClientException' || code === 'InvalidClientTokenId';
+}
+
 /** Converts anything thrown by the SDK into a ReadError for the report. */
 export function toReadError(err: unknown, ctx: ErrorContext): ReadError {
   const code = errorCode(err);
