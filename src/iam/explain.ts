@@ -11,7 +11,14 @@ interface Row {
   action: string;
   resources: string[];
   condition: string;
-  reasons: Set<string>;
+  /** Why (empty when the action says it) → the code that needs it. */
+  reasons: Map<string, Set<string>>;
+}
+
+function reasonsText(reasons: Row['reasons']): string {
+  return [...reasons]
+    .map(([why, by]) => (why ? `${[...by].join(', ')}: ${why}` : [...by].join('; ')))
+    .join('; ');
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
@@ -28,15 +35,16 @@ export function permissionTable(scope: PolicyScope, options: PolicyOptions & Arn
       : '';
     for (const action of permission.actions) {
       const key = JSON.stringify([action, resources, condition]);
-      const row = rows.get(key) ?? { action, resources, condition, reasons: new Set<string>() };
-      row.reasons.add(permission.why ? `${neededBy}: ${permission.why}` : neededBy);
+      const row = rows.get(key) ?? { action, resources, condition, reasons: new Map<string, Set<string>>() };
+      const why = permission.why ?? '';
+      row.reasons.set(why, (row.reasons.get(why) ?? new Set<string>()).add(neededBy));
       rows.set(key, row);
     }
   }
   const sorted = [...rows.values()].sort((a, b) => a.action.localeCompare(b.action) || a.resources.join().localeCompare(b.resources.join()));
   const lines = ['| Action | Resource | Condition | Why |', '|---|---|---|---|'];
   for (const r of sorted) {
-    lines.push(`| \`${r.action}\` | ${r.resources.map((x) => `\`${x}\``).join('<br>')} | ${cell(r.condition)} | ${cell([...r.reasons].join('; '))} |`);
+    lines.push(`| \`${r.action}\` | ${r.resources.map((x) => `\`${x}\``).join('<br>')} | ${cell(r.condition)} | ${cell(reasonsText(r.reasons))} |`);
   }
   return `${lines.join('\n')}\n`;
 }
