@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
+  AT,
   REGION,
   closeStandins,
   createCtxWithWorker,
@@ -25,7 +26,6 @@ import type { Ctx, Slack } from './harness.js';
 let aws: AwsStandin;
 let slack: Slack;
 let ctx: Ctx;
-const at = { accountId: ACCOUNT, region: REGION };
 /** A 5xx whose request took effect: the SDK retries it, the retry meets what the first attempt did. */
 const lostAnswer = { code: 'InternalFailure', message: 'We encountered an internal error. Please try again.', status: 500 };
 
@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 const region = () => aws.region(ACCOUNT, REGION);
-const endpoint = (name: string) => aws.invoke('DescribeEndpoint', { EndpointName: name }, at);
+const endpoint = (name: string) => aws.invoke('DescribeEndpoint', { EndpointName: name }, AT);
 const statuses = (operation: string) => aws.calls.filter((c) => c.operation === operation).map((c) => c.status);
 
 async function endpointInService(name: string): Promise<void> {
@@ -66,10 +66,10 @@ describe('endpoints during UpdateEndpoint (PendingDeploymentSummary)', () => {
   it("someone else's update in progress: the fix waits it out, leaves that endpoint on its new config, and deletes the old config once unused", async () => {
     seedEndpointConfig(aws, 'epc-busy', ['ep-busy']);
     await endpointInService('ep-busy');
-    aws.invoke('CreateEndpointConfig', { EndpointConfigName: 'epc-theirs', ProductionVariants: [{ VariantName: 'main', ModelName: 'epc-busy-model', InstanceType: 'ml.m5.large', InitialInstanceCount: 3 }] }, at);
+    aws.invoke('CreateEndpointConfig', { EndpointConfigName: 'epc-theirs', ProductionVariants: [{ VariantName: 'main', ModelName: 'epc-busy-model', InstanceType: 'ml.m5.large', InitialInstanceCount: 3 }] }, AT);
     aws.delays.endpointUpdating = 2500;
     const theirsStarted = Date.now();
-    aws.invoke('UpdateEndpoint', { EndpointName: 'ep-busy', EndpointConfigName: 'epc-theirs' }, at);
+    aws.invoke('UpdateEndpoint', { EndpointName: 'ep-busy', EndpointConfigName: 'epc-theirs' }, AT);
     // While it updates, the endpoint still names the old config; the one being deployed is in PendingDeploymentSummary.
     expect(endpoint('ep-busy')).toMatchObject({ EndpointStatus: 'Updating', EndpointConfigName: 'epc-busy', PendingDeploymentSummary: { EndpointConfigName: 'epc-theirs' } });
     const { proposal, finished } = await remediate(ctx, { controlId: 'SageMaker.4', resource: 'epc-busy' });
@@ -128,7 +128,7 @@ describe('quotas and names on create and delete', () => {
 describe('a notebook instance that fails during the fix', () => {
   it('Failed with FailureReason while starting again: the fix stops, the reason is in the thread (escaped), and a person is asked to repair it', async () => {
     seedNotebook(aws, 'nb-fails');
-    await until(() => aws.invoke('DescribeNotebookInstance', { NotebookInstanceName: 'nb-fails' }, at).NotebookInstanceStatus === 'InService', 5000);
+    await until(() => aws.invoke('DescribeNotebookInstance', { NotebookInstanceName: 'nb-fails' }, AT).NotebookInstanceStatus === 'InService', 5000);
     aws.delays.notebookPending = 400;
     const running = remediate(ctx, { controlId: 'SageMaker.3', resource: 'nb-fails' });
     await until(() => aws.callCount('StartNotebookInstance') === 1, 15_000, 'the start');

@@ -39,6 +39,8 @@ export const REGION = 'eu-west-1';
 export const ACCOUNT = '210987654321';
 export const CHANNEL = 'C0REMED';
 export const APPROVER = 'U0APPROVER';
+/** Where the tests' resources live, as the stand-in's `invoke` takes it. */
+export const AT = { accountId: ACCOUNT, region: REGION } as const;
 export const ROLE_ARN = (acct: string) => `arn:aws:iam::${acct}:role/sagemaker-role`;
 
 /** The app's account, and its principal (the stand-in's long-term keys of that account). */

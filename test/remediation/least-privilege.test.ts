@@ -14,6 +14,7 @@ import type { Proposal } from '../../src/remediation/proposals.js';
 import type { AwsStandin, CloudTrailRecord, PolicyDocument } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
+  AT,
   APPROVER,
   EXTERNAL_ID,
   HUB_PRINCIPAL,
@@ -43,7 +44,6 @@ let ctx: Ctx;
 let since = 0;
 
 const KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
-const at = { accountId: ACCOUNT, region: REGION };
 
 beforeAll(async () => {
   ({ aws, slack } = await startStandins(30));
@@ -98,7 +98,7 @@ function seedNotebookWithKey(name: string): void {
   aws.invoke(
     'CreateNotebookInstance',
     { NotebookInstanceName: name, InstanceType: 'ml.t3.medium', RoleArn: ROLE_ARN(ACCOUNT), RootAccess: 'Enabled', PlatformIdentifier: 'notebook-al2-v3', KmsKeyId: KEY, Tags: [{ Key: 'team', Value: 'ml' }] },
-    at,
+    AT,
   );
 }
 
@@ -117,14 +117,14 @@ function seedJobDefinition(kind: JobDefinitionKind, name: string): void {
       RoleArn: ROLE_ARN(ACCOUNT),
       Tags: [{ Key: 'team', Value: 'ml' }],
     },
-    at,
+    AT,
   );
-  aws.invoke('CreateMonitoringSchedule', { MonitoringScheduleName: `${name}-sched`, MonitoringScheduleConfig: { MonitoringJobDefinitionName: name, MonitoringType: family, ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } } }, at);
+  aws.invoke('CreateMonitoringSchedule', { MonitoringScheduleName: `${name}-sched`, MonitoringScheduleConfig: { MonitoringJobDefinitionName: name, MonitoringType: family, ScheduleConfig: { ScheduleExpression: 'cron(0 * ? * * *)' } } }, AT);
 }
 
 /** An endpoint config with a KMS key and an execution role, instance count 1, and one endpoint on it (SageMaker.4). */
 function seedEndpointConfigWithKey(name: string): void {
-  aws.invoke('CreateModel', { ModelName: `${name}-model`, PrimaryContainer: { Image: 'img' }, ExecutionRoleArn: ROLE_ARN(ACCOUNT) }, at);
+  aws.invoke('CreateModel', { ModelName: `${name}-model`, PrimaryContainer: { Image: 'img' }, ExecutionRoleArn: ROLE_ARN(ACCOUNT) }, AT);
   aws.invoke(
     'CreateEndpointConfig',
     {
@@ -134,14 +134,14 @@ function seedEndpointConfigWithKey(name: string): void {
       ExecutionRoleArn: ROLE_ARN(ACCOUNT),
       Tags: [{ Key: 'team', Value: 'ml' }],
     },
-    at,
+    AT,
   );
-  aws.invoke('CreateEndpoint', { EndpointName: `${name}-ep`, EndpointConfigName: name }, at);
+  aws.invoke('CreateEndpoint', { EndpointName: `${name}-ep`, EndpointConfigName: name }, AT);
 }
 
 async function settled(kind: 'notebook-instance' | 'endpoint' | 'monitoring-schedule', name: string, status: string): Promise<void> {
   const describe = { 'notebook-instance': ['DescribeNotebookInstance', 'NotebookInstanceName', 'NotebookInstanceStatus'], endpoint: ['DescribeEndpoint', 'EndpointName', 'EndpointStatus'], 'monitoring-schedule': ['DescribeMonitoringSchedule', 'MonitoringScheduleName', 'MonitoringScheduleStatus'] }[kind];
-  await until(() => aws.invoke(describe[0]!, { [describe[1]!]: name }, at)[describe[2]!] === status, 5000, `${name} ${status}`);
+  await until(() => aws.invoke(describe[0]!, { [describe[1]!]: name }, AT)[describe[2]!] === status, 5000, `${name} ${status}`);
 }
 
 /** Seeds a resource that fails `controlId` and returns its name. */
@@ -165,7 +165,7 @@ async function seedFailing(controlId: string): Promise<string> {
       seedAppImageConfig(aws, name);
       return name;
     case 'image':
-      aws.invoke('CreateImage', { ImageName: name, RoleArn: ROLE_ARN(ACCOUNT) }, at);
+      aws.invoke('CreateImage', { ImageName: name, RoleArn: ROLE_ARN(ACCOUNT) }, AT);
       return name;
     default:
       seedJobDefinition(kind as JobDefinitionKind, name);
@@ -245,7 +245,7 @@ describe('a permission missing from the remediation role', () => {
     {
       controlId: 'SageMaker.3',
       action: 'sagemaker:UpdateNotebookInstance',
-      unchanged: () => expect(aws.invoke('DescribeNotebookInstance', { NotebookInstanceName: 'lp-3' }, at)).toMatchObject({ RootAccess: 'Enabled' }),
+      unchanged: () => expect(aws.invoke('DescribeNotebookInstance', { NotebookInstanceName: 'lp-3' }, AT)).toMatchObject({ RootAccess: 'Enabled' }),
     },
     {
       controlId: 'SageMaker.11',
@@ -260,7 +260,7 @@ describe('a permission missing from the remediation role', () => {
       action: 'kms:CreateGrant',
       unchanged: () => {
         expect(aws.region(ACCOUNT, REGION).table('endpoint-config').get('lp-4-secure')).toBeUndefined();
-        expect(aws.invoke('DescribeEndpoint', { EndpointName: 'lp-4-ep' }, at)).toMatchObject({ EndpointConfigName: 'lp-4' });
+        expect(aws.invoke('DescribeEndpoint', { EndpointName: 'lp-4-ep' }, AT)).toMatchObject({ EndpointConfigName: 'lp-4' });
       },
     },
     {
