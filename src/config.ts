@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { ACCOUNT_ID_PATTERN, CONTROL_ID_PATTERN, REGION_PATTERN, SLACK_USER_OR_GROUP_PATTERN } from './validation.js';
+import { ACCOUNT_ID_PATTERN, CONTROL_ID_PATTERN, EXTERNAL_ID_PATTERN, REGION_PATTERN, SLACK_USER_OR_GROUP_PATTERN, roleProblem } from './validation.js';
 
 /**
  * The only module that reads the environment. Everything else receives a parsed, frozen Config.
@@ -23,6 +23,18 @@ const bool = (fallback: boolean) =>
 const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
 
+
+/** A role name or ARN template (`{accountId}`); empty means unset. */
+const role = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const value = v?.trim();
+    if (!value) return undefined;
+    const problem = roleProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    return value;
+  });
 
 const keyValues = z
   .string()
@@ -143,7 +155,12 @@ const auditEnv = z.object({
   AWS_DEFAULT_REGION: sdkRegion,
   AUDIT_REGIONS: list().pipe(z.array(z.string().regex(REGION_PATTERN, 'not an AWS region name'))),
   AUDIT_ACCOUNTS: list().pipe(z.array(z.string().regex(ACCOUNT_ID_PATTERN, 'not a 12-digit account id'))),
-  AUDIT_ROLE: z.string().optional(),
+  AUDIT_ROLE: role,
+  AWS_ROLE_EXTERNAL_ID: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim() : undefined))
+    .pipe(z.string().regex(EXTERNAL_ID_PATTERN, 'must be 2-1224 characters of letters, digits and _+=,.@:/-').optional()),
   AUDIT_DISCOVER_ACCOUNTS: bool(false),
   AUDIT_CONCURRENCY: int(8, 1, 64),
   AWS_MAX_ATTEMPTS: int(6, 1, 20),
@@ -173,6 +190,7 @@ const appEnv = z.object({
   DIGEST_CHANNEL: z.string().optional(),
   DIGEST_CRON: z.string().optional().transform((v) => v ?? '0 9 * * *'),
   DIGEST_TZ: z.string().optional().transform((v) => v ?? 'UTC'),
+  REMEDIATION_ROLE: role,
   REMEDIATION_MODE: z.enum(['execute', 'dry-run']).optional().transform((v) => v ?? 'execute'),
   REMEDIATION_CONCURRENCY: int(4, 1, 64),
   REMEDIATION_ACCOUNT_RATE: int(5, 1, 1000),
@@ -198,8 +216,10 @@ export interface ControlParameters {
 export interface AuditConfig {
   regions: string[];
   accounts: string[];
-  /** Role name, or ARN template with `{accountId}`, assumed in each listed account. */
+  /** Role name, or ARN template with `{accountId}`, assumed in each listed account (read-only: the audit's role). */
   role: string | undefined;
+  /** STS ExternalId passed when assuming the audit and remediation roles (their trust policies may require it). */
+  externalId: string | undefined;
   discoverAccounts: boolean;
   /** Concurrent AWS calls per account and region. */
   concurrency: number;
@@ -262,7 +282,16 @@ export interface AppConfig {
   queuePrefix: string;
   approvalPolicy: ApprovalPolicy;
   digest: { channel: string | undefined; cron: string; tz: string };
-  remediation: { mode: 'execute' | 'dry-run'; concurrency: number; accountRatePerSecond: number };
+  remediation: {
+    mode: 'execute' | 'dry-run';
+    concurrency: number;
+    accountRatePerSecond: number;
+    /**
+     * Role name or ARN template assumed for each approved fix, in the fix's account only, as the approver. Unset: fixes
+     * run with the audit's credentials.
+     */
+    role: string | undefined;
+  };
   securityHubSync: boolean;
   acceptRiskMaxDays: number;
   /** Event-driven detection: the hub queue the app reads (none: only audits people and the digest ask for). */
@@ -297,6 +326,7 @@ export function loadAuditConfig(env: Env): AuditConfig {
     regions: e.AUDIT_REGIONS.length > 0 ? e.AUDIT_REGIONS : fallbackRegion ? [fallbackRegion] : [],
     accounts: e.AUDIT_ACCOUNTS,
     role: e.AUDIT_ROLE,
+    externalId: e.AWS_ROLE_EXTERNAL_ID,
     discoverAccounts: e.AUDIT_DISCOVER_ACCOUNTS,
     concurrency: e.AUDIT_CONCURRENCY,
     maxAttempts: e.AWS_MAX_ATTEMPTS,
@@ -359,7 +389,12 @@ export function loadConfig(env: Env): Config {
       queuePrefix: app.QUEUE_PREFIX,
       approvalPolicy,
       digest: { channel: app.DIGEST_CHANNEL, cron: app.DIGEST_CRON, tz: app.DIGEST_TZ },
-      remediation: { mode: app.REMEDIATION_MODE, concurrency: app.REMEDIATION_CONCURRENCY, accountRatePerSecond: app.REMEDIATION_ACCOUNT_RATE },
+      remediation: {
+        mode: app.REMEDIATION_MODE,
+        concurrency: app.REMEDIATION_CONCURRENCY,
+        accountRatePerSecond: app.REMEDIATION_ACCOUNT_RATE,
+        role: app.REMEDIATION_ROLE,
+      },
       securityHubSync: app.SECURITYHUB_SYNC,
       acceptRiskMaxDays: app.ACCEPT_RISK_MAX_DAYS,
       events: { queueUrl: app.EVENTS_QUEUE_URL, debounceSeconds: app.EVENTS_DEBOUNCE_SECONDS },

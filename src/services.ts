@@ -5,6 +5,7 @@ import { runAudit } from './audit/engine.js';
 import type { AuditReport, CoveredScope } from './audit/report.js';
 import { accountClients, defaultClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
 import { readTags } from './aws/inventory.js';
+import { remediationSessions, type RemediationSessions } from './aws/sessions.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
 import { PostureStore } from './digest/posture.js';
@@ -50,7 +51,11 @@ export interface Services {
   web: Stores;
   worker: Stores;
   slack: WebClient;
-  aws: { factory: ClientFactory; clients: AccountClients };
+  /**
+   * `clients`: the audit role's (AUDIT_ROLE, read-only) per account and region; `remediation`: one session per approved
+   * fix (REMEDIATION_ROLE as the approver, or the audit's clients when it is unset).
+   */
+  aws: { factory: ClientFactory; clients: AccountClients; remediation: RemediationSessions };
   /** The engine with the accepted risks in force applied (FAILED → SUPPRESSED). */
   runAudit(scope: CoveredScope): Promise<AuditReport>;
   /** A resource's tags (ListTags in its account and region), for approval rules that match on tags. */
@@ -109,7 +114,8 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     ...overrides.slackClientOptions,
   });
   const factory = overrides.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts, timeouts: config.awsTimeouts });
-  const clients = overrides.clients ?? accountClients(factory, config.role);
+  const clients = overrides.clients ?? accountClients(factory, config.role, { externalId: config.externalId });
+  const remediation = remediationSessions(factory, { role: config.app.remediation.role, externalId: config.externalId, audit: clients });
   const web = stores(producer, prefix);
   const workerStores = stores(worker, prefix);
   const engine = overrides.runAudit ?? ((scope: CoveredScope) => runAudit(scope, { config, clientFactory: factory }));
@@ -135,7 +141,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     web,
     worker: workerStores,
     slack,
-    aws: { factory, clients },
+    aws: { factory, clients, remediation },
     runAudit: withAcceptedRisks(engine, workerStores.risks, now),
     resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
     approvers,

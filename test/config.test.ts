@@ -43,6 +43,31 @@ describe('loadAuditConfig', () => {
   });
 });
 
+describe('roles', () => {
+  it('AUDIT_ROLE, REMEDIATION_ROLE (names or ARN templates) and AWS_ROLE_EXTERNAL_ID; empty means unset', () => {
+    const config = loadConfig({ ...app, AUDIT_ROLE: 'team/Auditor', REMEDIATION_ROLE: 'arn:aws:iam::{accountId}:role/Fixer', AWS_ROLE_EXTERNAL_ID: 'urn:ext/1' });
+    expect(config.role).toBe('team/Auditor');
+    expect(config.app.remediation.role).toBe('arn:aws:iam::{accountId}:role/Fixer');
+    expect(config.externalId).toBe('urn:ext/1');
+    const unset = loadConfig({ ...app, AUDIT_ROLE: '', REMEDIATION_ROLE: ' ', AWS_ROLE_EXTERNAL_ID: '' });
+    expect([unset.role, unset.app.remediation.role, unset.externalId]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it('names each bad role value and a bad external id, all at once', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ...app, AUDIT_ROLE: 'arn:aws:iam::123456789012:role/Fixed', REMEDIATION_ROLE: 'has space', AWS_ROLE_EXTERNAL_ID: 'x' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as ConfigError).problems).toEqual([
+      'AUDIT_ROLE role ARN template must contain {accountId}: "arn:aws:iam::123456789012:role/Fixed"',
+      'AWS_ROLE_EXTERNAL_ID must be 2-1224 characters of letters, digits and _+=,.@:/-',
+      'REMEDIATION_ROLE not an IAM role name (letters, digits and _+=,.@-, at most 64, optionally after a path): "has space"',
+    ]);
+  });
+});
+
 describe('loadConfig', () => {
   it('requires the Slack secrets and names the missing ones', () => {
     expect(() => loadConfig({})).toThrow(/SLACK_BOT_TOKEN[\s\S]*SLACK_SIGNING_SECRET/);

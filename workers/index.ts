@@ -61,7 +61,7 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
           proposals: stores.proposals,
           trail: stores.trail,
           accountRate: new SlidingWindowLimiter(services.redis.worker, `${config.app.queuePrefix}:remediation:rate`, config.app.remediation.accountRatePerSecond),
-          sagemakerFor: (accountId, region) => services.aws.clients(accountId, region).sagemaker,
+          sessionFor: services.aws.remediation,
           reporterFor: slackRemediationReporters(slack, config.app.approvalPolicy, logger.child({ queue: QUEUE_NAMES.remediation })),
           timing: tuning.remediationTiming,
           logger: logger.child({ queue: QUEUE_NAMES.remediation }),
@@ -128,6 +128,12 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
     return worker;
   });
   await Promise.all(workers.map((w) => w.waitUntilReady()));
+  if (rows.some((row) => row.queue === QUEUE_NAMES.remediation) && !services.aws.remediation.assumesRole) {
+    logger.warn(
+      { code: 'NO_REMEDIATION_ROLE' },
+      "REMEDIATION_ROLE is not set: approved fixes run with the audit role's credentials (AUDIT_ROLE, or the default chain), and CloudTrail will not name the approver",
+    );
+  }
 
   if (!overrides.queues) {
     try {

@@ -1,12 +1,12 @@
 import { resolveTargets, type AuditTarget } from '../aws/accounts.js';
 import { defaultClientFactory, destroyClients, type ClientFactory } from '../aws/clients.js';
-import { toReadError } from '../aws/errors.js';
+import { isRegionNotEnabledCode, toReadError } from '../aws/errors.js';
 import { nameFromArn } from '../aws/arns.js';
 import { configurationFingerprint } from '../aws/fingerprint.js';
 import { collectInventory, matchesResource, needsFor } from '../aws/inventory.js';
 import { KINDS, kindOfResourceType } from '../aws/kinds/index.js';
 import type { AuditNote, ReadError, ResourceKind, ResourceSnapshot } from '../aws/resources.js';
-import { readControlFindingGenerator, readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
+import { readAdministrator, readControlFindingGenerator, readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
 import type { AuditConfig } from '../config.js';
 import { UnknownControlError, evaluateControl, planControl, selectControls, type AnyControl } from '../controls/index.js';
 import type { Evaluation } from '../controls/types.js';
@@ -110,6 +110,8 @@ interface TargetOutcome {
   errors: ReadError[];
   notes: AuditNote[];
   resources: number;
+  /** Findings were read in the target's own Security Hub; `administrator` when it is a member account. */
+  securityHub?: { administrator: string | undefined };
 }
 
 async function auditTarget(
@@ -189,6 +191,7 @@ async function auditTarget(
       return { results, errors, notes, resources };
     }
     if (sh.error) return { results, errors, notes, resources }; // findings unknown: leave securityHub null
+    const administrator = await limit(() => readAdministrator(clients.securityHub));
 
     const controlById = new Map(controls.map((c) => [c.metadata.id, c]));
     const wanted = sh.findings.filter((f) => controlById.has(f.controlId) && matchesResource(ctx.resource, nameFromArn(f.resourceId), f.resourceId));
@@ -227,10 +230,60 @@ async function auditTarget(
         });
       }
     }
-    return { results, errors, notes, resources };
+    return { results, errors, notes, resources, securityHub: { administrator } };
   } finally {
     destroyClients(clients);
   }
+}
+
+const listed = (ids: readonly string[]): string => (ids.length > 10 ? `${ids.slice(0, 10).join(', ')} and ${ids.length - 10} more` : ids.join(', '));
+
+/**
+ * Where the findings came from: each account's own Security Hub. A member account's hub holds its own findings only
+ * (its administrator's holds them too); the note says which accounts were members, of which administrator.
+ */
+function securityHubNote(outcomes: readonly { accountId: string; outcome: TargetOutcome }[]): AuditNote | undefined {
+  const read = outcomes.filter((o) => o.outcome.securityHub);
+  if (read.length === 0) return undefined;
+  const byAdministrator = new Map<string, Set<string>>();
+  const own = new Set<string>();
+  for (const { accountId, outcome } of read) {
+    const admin = outcome.securityHub!.administrator;
+    if (admin && admin !== accountId) byAdministrator.set(admin, (byAdministrator.get(admin) ?? new Set()).add(accountId));
+    else own.add(accountId);
+  }
+  const parts = [...byAdministrator].map(([admin, members]) => `${members.size} member account(s) of administrator ${admin} (${listed([...members].sort())})`);
+  if (own.size > 0) parts.push(`${own.size} administrator or standalone account(s) (${listed([...own].sort())})`);
+  return { message: `Security Hub findings were read in each audited account's own Security Hub: ${parts.join('; ')}. A member account's hub holds its own findings only.` };
+}
+
+/**
+ * A Region the account has not enabled (opt-in) refuses every call of the target: one entry for it, not one per call.
+ * When another Region of the same account answered, the credentials are good and it is certainly the Region: a note.
+ */
+function collapseRegionsNotEnabled(outcomes: { accountId: string; region: string; outcome: TargetOutcome }[]): AuditNote[] {
+  const refused = (o: TargetOutcome): boolean => o.results.length === 0 && o.errors.length > 0 && o.errors.every((e) => isRegionNotEnabledCode(e.code));
+  const answered = new Set(outcomes.filter((o) => !refused(o.outcome)).map((o) => o.accountId));
+  const notes: AuditNote[] = [];
+  for (const o of outcomes) {
+    if (!refused(o.outcome)) continue;
+    const code = o.outcome.errors[0]!.code;
+    if (answered.has(o.accountId)) {
+      notes.push({ accountId: o.accountId, region: o.region, message: `${o.region} is not enabled in account ${o.accountId} (an opt-in Region): nothing to audit there.` });
+      o.outcome.errors = [];
+    } else {
+      o.outcome.errors = [
+        {
+          accountId: o.accountId,
+          region: o.region,
+          operation: 'region',
+          code,
+          message: `every call was refused with ${code}: ${o.region} is not enabled for the account (an opt-in Region), or the credentials are not valid there`,
+        },
+      ];
+    }
+  }
+  return notes;
 }
 
 /**
@@ -261,6 +314,7 @@ export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<Au
     accounts: request.accounts ?? config.accounts,
     regions,
     role: request.role ?? config.role,
+    externalId: config.externalId,
     discoverAccounts: request.discoverAccounts ?? config.discoverAccounts,
     factory,
   });
@@ -268,7 +322,7 @@ export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<Au
   deps.onProgress?.({ type: 'targets', total, accounts: resolved.accounts, regions });
 
   let done = 0;
-  const outcomes = await mapLimit(resolved.targets, deps.targetConcurrency ?? 16, async (target) => {
+  const perTarget = await mapLimit(resolved.targets, deps.targetConcurrency ?? 16, async (target) => {
     const outcome = await auditTarget(target, { controls, source, resource, config, factory }).catch(
       (err: unknown): TargetOutcome => ({
         results: [],
@@ -279,8 +333,11 @@ export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<Au
     );
     done++;
     deps.onProgress?.({ type: 'target-done', accountId: target.accountId, region: target.region, resources: outcome.resources, errors: outcome.errors.length, done, total });
-    return outcome;
+    return { accountId: target.accountId, region: target.region, outcome };
   });
+  const regionNotes = collapseRegionsNotEnabled(perTarget);
+  const shNote = securityHubNote(perTarget);
+  const outcomes = perTarget.map((t) => t.outcome);
 
   const results = outcomes.flatMap((o) => o.results).sort(compareResults);
   const errors = [...resolved.errors, ...outcomes.flatMap((o) => o.errors)].sort(
@@ -290,7 +347,7 @@ export async function runAudit(request: AuditScope, deps: AuditDeps): Promise<Au
       a.operation.localeCompare(b.operation) ||
       (a.resourceArn ?? '').localeCompare(b.resourceArn ?? ''),
   );
-  const notes = [...resolved.notes, ...outcomes.flatMap((o) => o.notes)];
+  const notes = [...resolved.notes, ...regionNotes, ...outcomes.flatMap((o) => o.notes), ...(shNote ? [shNote] : [])];
   const notReported = results.filter((r) => r.securityHub?.drift === 'failing-not-reported').length;
   if (notReported > 0) {
     notes.push({

@@ -89,15 +89,32 @@ export function destroyClients(clients: AwsClients): void {
 export const ROLE_SESSION_NAME = 'sagemaker-audit';
 
 /**
- * Credentials for `roleArn`, assumed with the default chain as the source. The result is cached until 5 minutes
+ * What an AssumeRole carries besides the role. The session name is part of the assumed-role ARN CloudTrail shows;
+ * the source identity is logged with every call of the session and follows role chaining; the external id is what
+ * the role's trust policy may require.
+ */
+export interface AssumeRoleOptions {
+  sessionName?: string;
+  sourceIdentity?: string;
+  externalId?: string;
+}
+
+/**
+ * Credentials for `roleArn`, assumed with `source` (default: the default chain). The result is cached until 5 minutes
  * before it expires, so one AssumeRole serves every region client of the account.
  */
 export function assumeRoleCredentials(
   roleArn: string,
-  o: { region: string; maxAttempts: number; endpoint?: string; timeouts?: AwsTimeouts },
+  o: { region: string; maxAttempts: number; endpoint?: string; timeouts?: AwsTimeouts; source?: AwsCredentialIdentityProvider } & AssumeRoleOptions,
 ): AwsCredentialIdentityProvider {
   const provider = fromTemporaryCredentials({
-    params: { RoleArn: roleArn, RoleSessionName: ROLE_SESSION_NAME },
+    params: {
+      RoleArn: roleArn,
+      RoleSessionName: o.sessionName ?? ROLE_SESSION_NAME,
+      ...(o.sourceIdentity !== undefined ? { SourceIdentity: o.sourceIdentity } : {}),
+      ...(o.externalId !== undefined ? { ExternalId: o.externalId } : {}),
+    },
+    ...(o.source ? { masterCredentials: o.source } : {}),
     clientConfig: {
       region: o.region,
       maxAttempts: o.maxAttempts,
@@ -133,20 +150,28 @@ export interface ClientFactory {
   aws(o: { region: string; credentials?: AwsCredentialIdentityProvider }): AwsClients;
   sts(o: { region: string; credentials?: AwsCredentialIdentityProvider }): STSClient;
   organizations(o: { region: string; credentials?: AwsCredentialIdentityProvider }): OrganizationsClient;
-  assumeRole(roleArn: string, region: string): AwsCredentialIdentityProvider;
+  assumeRole(roleArn: string, region: string, options?: AssumeRoleOptions): AwsCredentialIdentityProvider;
 }
 
-export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: string; timeouts?: AwsTimeouts }): ClientFactory {
+/**
+ * Clients with `credentials` (default: the SDK's default chain) as the base: used directly, and as the source of every
+ * AssumeRole.
+ */
+export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: string; timeouts?: AwsTimeouts; credentials?: AwsCredentialIdentityProvider }): ClientFactory {
   const extra = {
     maxAttempts: opts.maxAttempts,
     ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
     ...(opts.timeouts !== undefined ? { timeouts: opts.timeouts } : {}),
   };
+  const base = (o: { region: string; credentials?: AwsCredentialIdentityProvider }) => {
+    const credentials = o.credentials ?? opts.credentials;
+    return { region: o.region, ...extra, ...(credentials ? { credentials } : {}) };
+  };
   return {
-    aws: (o) => createAwsClients({ ...o, ...extra }),
-    sts: (o) => createStsClient({ ...o, ...extra }),
-    organizations: (o) => createOrganizationsClient({ ...o, ...extra }),
-    assumeRole: (roleArn, region) => assumeRoleCredentials(roleArn, { region, ...extra }),
+    aws: (o) => createAwsClients(base(o)),
+    sts: (o) => createStsClient(base(o)),
+    organizations: (o) => createOrganizationsClient(base(o)),
+    assumeRole: (roleArn, region, options = {}) => assumeRoleCredentials(roleArn, { region, ...extra, ...(opts.credentials ? { source: opts.credentials } : {}), ...options }),
   };
 }
 
@@ -161,13 +186,14 @@ export interface AccountClients {
  * Clients for each account and region, with `role` (a name or an ARN template) assumed in each account, or the
  * default credentials when no role is configured.
  */
-export function accountClients(factory: ClientFactory, role: string | undefined): AccountClients {
+export function accountClients(factory: ClientFactory, role: string | undefined, options: { externalId?: string | undefined } = {}): AccountClients {
+  const assume = options.externalId !== undefined ? { externalId: options.externalId } : {};
   const cache = new Map<string, AwsClients>();
   const get = (accountId: string, region: string): AwsClients => {
     const key = `${accountId}/${region}`;
     let clients = cache.get(key);
     if (!clients) {
-      clients = factory.aws(role ? { region, credentials: factory.assumeRole(roleArnFor(role, accountId, region), region) } : { region });
+      clients = factory.aws(role ? { region, credentials: factory.assumeRole(roleArnFor(role, accountId, region), region, assume) } : { region });
       cache.set(key, clients);
     }
     return clients;

@@ -89,6 +89,14 @@ function messageWithAttempts(err: unknown): string {
   return attempts !== undefined && attempts > 1 ? `${errorMessage(err)} (gave up after ${attempts} attempts)` : errorMessage(err);
 }
 
+/**
+ * A call in a Region the account has not enabled (an opt-in Region): the service does not know the session there.
+ * SageMaker and Security Hub answer UnrecognizedClientException, STS-signed services InvalidClientTokenId.
+ */
+export function isRegionNotEnabledCode(code: string): boolean {
+  return code === 'UnrecognizedClientException' || code === 'InvalidClientTokenId';
+}
+
 /** Converts anything thrown by the SDK into a ReadError for the report. */
 export function toReadError(err: unknown, ctx: ErrorContext): ReadError {
   const out: ReadError = { accountId: ctx.accountId, region: ctx.region, operation: ctx.operation, code: errorCode(err), message: messageWithAttempts(err) };

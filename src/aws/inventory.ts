@@ -4,6 +4,8 @@ import { createLimit } from '../util/limit.js';
 import type { Limit } from '../util/limit.js';
 import { toReadError } from './errors.js';
 import { KINDS, arnFor } from './kinds/index.js';
+import { sagemakerPermissions } from './permissions.js';
+import type { Permission } from './permissions.js';
 import { RESOURCE_KINDS } from './resources.js';
 import type { EvidenceNeed, ReadError, ResourceKind, ResourceRef, ResourceSnapshot } from './resources.js';
 
@@ -21,6 +23,16 @@ export function needsFor(controls: readonly { metadata: { resourceKind: Resource
     n.tags ||= metadata.evidence.tags;
   }
   return needs;
+}
+
+/** What the inventory calls for these needs: each kind's List, and its Describe and ListTags where needed. */
+export function inventoryPermissions(needs: InventoryNeeds): { kind: ResourceKind; permissions: Permission[] }[] {
+  return RESOURCE_KINDS.filter((kind) => needs[kind]).map((kind) => {
+    const need = needs[kind]!;
+    const { list, describe } = KINDS[kind];
+    const operations = [list.operation, ...(need.describe ? [describe.operation] : []), ...(need.tags ? ['ListTags'] : [])];
+    return { kind, permissions: sagemakerPermissions(operations, [kind]) };
+  });
 }
 
 export interface InventoryTarget {

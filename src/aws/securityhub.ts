@@ -1,6 +1,7 @@
-import { BatchUpdateFindingsCommand, DescribeHubCommand, paginateGetFindings } from '@aws-sdk/client-securityhub';
+import { BatchUpdateFindingsCommand, DescribeHubCommand, GetAdministratorAccountCommand, paginateGetFindings } from '@aws-sdk/client-securityhub';
 import type { AwsSecurityFinding, AwsSecurityFindingFilters, SecurityHubClient, StringFilter } from '@aws-sdk/client-securityhub';
 import type { Limit } from '../util/limit.js';
+import type { Permission } from './permissions.js';
 import { isSecurityHubNotEnabled, toReadError } from './errors.js';
 import type { ReadError, Severity } from './resources.js';
 
@@ -18,6 +19,19 @@ export interface SecurityHubFinding {
   workflowStatus: string;
   updatedAt: string | undefined;
 }
+
+/** The audit's Security Hub reads in each account: findings, how they are generated, and whose hub holds them. */
+export const SECURITY_HUB_READS: Permission = {
+  actions: ['securityhub:GetFindings', 'securityhub:DescribeHub', 'securityhub:GetAdministratorAccount'],
+  resources: [{ type: 'security-hub' }],
+};
+
+/** SECURITYHUB_SYNC: accepted risks set their findings' workflow status (SUPPRESSED, back to NEW). */
+export const SECURITY_HUB_SYNC: Permission = {
+  actions: ['securityhub:BatchUpdateFindings'],
+  resources: [{ type: 'security-hub' }],
+  why: 'SECURITYHUB_SYNC=true: an accepted risk suppresses its findings, and sets them back to NEW when it ends',
+};
 
 export interface FindingsRead {
   /** False when Security Hub is not enabled in the account/region (a note for the report, not an error). */
@@ -139,6 +153,19 @@ export async function readControlFindingGenerator(client: SecurityHubClient): Pr
     return (await client.send(new DescribeHubCommand({}))).ControlFindingGenerator;
   } catch {
     return undefined; // a hint only: GetFindings has already said whether Security Hub answers here
+  }
+}
+
+/**
+ * The Security Hub administrator of this account and region, if it is a member (undefined when it is standalone or an
+ * administrator itself, or when that cannot be read). A member's hub holds its own findings only; the administrator's
+ * holds its members' too.
+ */
+export async function readAdministrator(client: SecurityHubClient): Promise<string | undefined> {
+  try {
+    return (await client.send(new GetAdministratorAccountCommand({}))).Administrator?.AccountId;
+  } catch {
+    return undefined; // where the findings came from is a note; the findings themselves were read already
   }
 }
 

@@ -3,7 +3,9 @@ import type { AuditSource } from '../audit/report.js';
 import { REPORT_FORMATS, type ReportFormat } from '../audit/formats.js';
 import { DEFAULT_AWS_TIMEOUTS } from '../config.js';
 import type { AnyControl } from '../controls/index.js';
-import { accountProblems, regionProblems, shown, splitList } from '../validation.js';
+import { STACK_KINDS, type StackKind } from '../iam/cloudformation.js';
+import { DEFAULT_ROLE_NAMES, POLICY_SCOPES, type ArnOptions, type PolicyOptions, type PolicyScope } from '../iam/policy.js';
+import { accountProblems, isAccountId, regionProblems, roleProblem, shown, splitList } from '../validation.js';
 
 /** Bad command line: printed as one line `error: …`, exit 2. */
 export class UsageError extends Error {
@@ -33,7 +35,7 @@ export const mainHelp = (catalog: readonly AnyControl[]): string => `sagemaker-a
 Usage:
   sagemaker-audit scan [options]        audit accounts × regions, print a report
   sagemaker-audit controls [options]    list the controls
-  sagemaker-audit iam-policy [options]  print the least-privilege IAM policy the tool needs
+  sagemaker-audit iam-policy [options]  print the least-privilege IAM policy of a role, or the CloudFormation templates
   sagemaker-audit exceptions export|import   the app's accepted risks to or from a file
   sagemaker-audit --version
 
@@ -78,15 +80,32 @@ Options:
 
 export const IAM_POLICY_HELP = `Usage: sagemaker-audit iam-policy [options]
 
-Prints the IAM policy (JSON) derived from the calls the tool makes: the audit's reads, and the actions each
-remediation step declares. Attach it to the role the app or CLI uses in each audited account.
+Prints the least-privilege IAM policy of a role, derived from the calls the tool makes: the audit's reads, what each
+remediation step (and its undo) calls, and the app's own AssumeRole. Or the CloudFormation templates of deploy/.
+
+Roles (--scope):
+  audit         read-only role in each member account (AUDIT_ROLE): List, Describe, ListTags, Security Hub reads
+  remediation   role in each member account assumed for approved fixes only (REMEDIATION_ROLE)
+  hub           the app's own role: assumes the two roles above
+  all           audit and remediation in one role (default; for a setup without REMEDIATION_ROLE)
 
 Options:
-  --scope S                  audit (read-only), remediation or all (default)
-  --role NAME|ARN-template   add sts:AssumeRole on that role (for the caller's own policy)
-  --securityhub-sync         add securityhub:BatchUpdateFindings (SECURITYHUB_SYNC=true)
-  --discover-accounts        add organizations:ListAccounts
+  --scope S                  audit, remediation, hub or all (default)
+  --format F                 json (default), cloudformation (a template of deploy/) or markdown (every action and why)
+  --stack member|hub         with --format cloudformation: the member account roles (default) or the app's role
+  --account ID               the member account the policy is for (default: * = any)
+  --partition P              aws (default), aws-cn or aws-us-gov
+  --pass-roles ARN,…         execution roles fixes may pass to SageMaker (iam:PassRole; default: any role of the account)
+  --kms-keys ARN,…           KMS keys SageMaker may create grants on for fixes (default: any key of the account)
+  --role NAME|ARN-template   hub: the audit role it assumes (default: ${DEFAULT_ROLE_NAMES.audit})
+  --remediation-role NAME|ARN-template
+                             hub: the remediation role it assumes (default: ${DEFAULT_ROLE_NAMES.remediation})
+  --securityhub-sync         audit: add securityhub:BatchUpdateFindings (SECURITYHUB_SYNC=true)
+  --discover-accounts        hub: add organizations:ListAccounts (AUDIT_DISCOVER_ACCOUNTS=true)
   -h, --help                 this help
+
+With --format cloudformation every choice is a stack parameter (HubRoleArn, ExternalId, role names, ExecutionRoleArns,
+KmsKeyArns, SecurityHubSync, DiscoverAccounts): only --stack applies.
 `;
 
 export const EXCEPTIONS_HELP = `Usage:
@@ -107,10 +126,10 @@ export type ExceptionsArgs = { command: 'exceptions'; help: boolean } & ({ actio
 export interface IamPolicyArgs {
   command: 'iam-policy';
   help: boolean;
-  scope: 'audit' | 'remediation' | 'all';
-  role?: string;
-  securityHubSync: boolean;
-  discoverAccounts: boolean;
+  scope: PolicyScope;
+  format: 'json' | 'cloudformation' | 'markdown';
+  stack: StackKind;
+  options: PolicyOptions & ArnOptions;
 }
 
 export interface ScanArgs {
@@ -183,7 +202,14 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
         allowPositionals: false,
         options: {
           scope: { type: 'string' },
+          format: { type: 'string' },
+          stack: { type: 'string' },
+          account: { type: 'string' },
+          partition: { type: 'string' },
+          'pass-roles': { type: 'string' },
+          'kms-keys': { type: 'string' },
           role: { type: 'string' },
+          'remediation-role': { type: 'string' },
           'securityhub-sync': { type: 'boolean' },
           'discover-accounts': { type: 'boolean' },
           help: { type: 'boolean', short: 'h' },
@@ -191,17 +217,42 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
       }),
     );
     const scope = values.scope ?? 'all';
-    if (scope !== 'audit' && scope !== 'remediation' && scope !== 'all') throw new UsageError(`unknown scope "${shown(scope)}" (valid: audit, remediation, all)`);
-    if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
-    const out: IamPolicyArgs = {
-      command: 'iam-policy',
-      help: values.help === true,
-      scope,
-      securityHubSync: values['securityhub-sync'] === true,
-      discoverAccounts: values['discover-accounts'] === true,
+    if (!(POLICY_SCOPES as readonly string[]).includes(scope)) throw new UsageError(`unknown scope "${shown(scope)}" (valid: ${POLICY_SCOPES.join(', ')})`);
+    const format = values.format ?? 'json';
+    if (format !== 'json' && format !== 'cloudformation' && format !== 'markdown') throw new UsageError(`unknown format "${shown(format)}" (valid: json, cloudformation, markdown)`);
+    const stack = values.stack ?? 'member';
+    if (!(STACK_KINDS as readonly string[]).includes(stack)) throw new UsageError(`unknown stack "${shown(stack)}" (valid: ${STACK_KINDS.join(', ')})`);
+    if (values.stack !== undefined && format !== 'cloudformation') throw new UsageError('--stack needs --format cloudformation');
+    const policyFlags = ['scope', 'account', 'partition', 'pass-roles', 'kms-keys', 'role', 'remediation-role', 'securityhub-sync', 'discover-accounts'] as const;
+    const given = policyFlags.find((f) => values[f] !== undefined);
+    if (format === 'cloudformation' && given) throw new UsageError(`--${given} does not apply to --format cloudformation: the templates take it as a stack parameter`);
+    if (values.account !== undefined && !isAccountId(values.account)) throw new UsageError(`not a 12-digit account id: "${shown(values.account)}"`);
+    if (values.partition !== undefined && !['aws', 'aws-cn', 'aws-us-gov'].includes(values.partition)) throw new UsageError(`unknown partition "${shown(values.partition)}" (valid: aws, aws-cn, aws-us-gov)`);
+    for (const flag of ['role', 'remediation-role'] as const) {
+      const value = values[flag];
+      if (value === undefined) continue;
+      const problem = roleProblem(value.trim());
+      if (problem) throw new UsageError(`--${flag}: ${problem}`);
+    }
+    const arns = (flag: 'pass-roles' | 'kms-keys', pattern: RegExp, what: string): string[] | undefined => {
+      const items = list(values[flag], `--${flag}`);
+      const bad = items?.find((x) => !pattern.test(x));
+      if (bad !== undefined) throw new UsageError(`--${flag}: not ${what}: "${shown(bad)}"`);
+      return items;
     };
-    if (values.role !== undefined) out.role = values.role.trim();
-    return out;
+    const passRoles = arns('pass-roles', /^arn:aws[a-z-]*:iam::(\d{12}|\*):role\/\S+$/, 'an IAM role ARN (pattern)');
+    const kmsKeys = arns('kms-keys', /^arn:aws[a-z-]*:kms:[a-z0-9-*]+:(\d{12}|\*):(key|alias)\/\S+$/, 'a KMS key ARN (pattern)');
+    const options: PolicyOptions & ArnOptions = {
+      ...(values['securityhub-sync'] ? { securityHubSync: true } : {}),
+      ...(values['discover-accounts'] ? { discoverAccounts: true } : {}),
+      ...(values.account !== undefined ? { account: values.account } : {}),
+      ...(values.partition !== undefined ? { partition: values.partition } : {}),
+      ...(passRoles ? { executionRoles: passRoles } : {}),
+      ...(kmsKeys ? { kmsKeys } : {}),
+      ...(values.role !== undefined ? { auditRole: values.role.trim() } : {}),
+      ...(values['remediation-role'] !== undefined ? { remediationRole: values['remediation-role'].trim() } : {}),
+    };
+    return { command: 'iam-policy', help: values.help === true, scope: scope as PolicyScope, format, stack: stack as StackKind, options };
   }
 
   if (first === 'scan') {
@@ -236,10 +287,9 @@ export function parseCommandLine(argv: readonly string[]): ParsedArgs {
     }
     const format = values.format ?? 'table';
     if (!(REPORT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format "${shown(format)}" (valid: ${REPORT_FORMATS.join(', ')})`);
-    if (values.role !== undefined && values.role.startsWith('arn:') && !values.role.includes('{accountId}')) {
-      throw new UsageError(`--role ARN template must contain {accountId}: "${shown(values.role)}"`);
-    }
     if (values.role !== undefined && values.role.trim() === '') throw new UsageError('--role needs a role name or ARN template');
+    const roleIssue = values.role === undefined ? undefined : roleProblem(values.role.trim());
+    if (roleIssue) throw new UsageError(`--role: ${roleIssue}`);
     if (values.resource !== undefined && values.resource.trim() === '') throw new UsageError('--resource needs a name or ARN');
     if (values.output !== undefined && values.output.trim() === '') throw new UsageError('--output needs a file name');
     if (values.exceptions !== undefined && values.exceptions.trim() === '') throw new UsageError('--exceptions needs a file name');

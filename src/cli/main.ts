@@ -6,6 +6,8 @@ import { auditVerdict, verdictLine } from '../audit/verdict.js';
 import { NoCredentialsError, errorMessage, isCredentialsError } from '../aws/errors.js';
 import { ConfigError, loadAuditConfig, loadRiskSourceConfig, type AuditConfig, type RiskSourceConfig } from '../config.js';
 import { CONTROLS, UnknownControlError, selectControls, type AnyControl } from '../controls/index.js';
+import { cloudFormationYaml } from '../iam/cloudformation.js';
+import { permissionTable } from '../iam/explain.js';
 import { iamPolicy } from '../iam/policy.js';
 import { applyAcceptedRisks } from '../risks/apply.js';
 import { RisksFileError } from '../risks/file.js';
@@ -61,13 +63,9 @@ function iamPolicyCommand(args: IamPolicyArgs, io: CliIo): number {
     io.stdout(IAM_POLICY_HELP);
     return 0;
   }
-  const policy = iamPolicy({
-    scope: args.scope,
-    securityHubSync: args.securityHubSync,
-    discoverAccounts: args.discoverAccounts,
-    ...(args.role !== undefined ? { role: args.role } : {}),
-  });
-  io.stdout(`${JSON.stringify(policy, null, 2)}\n`);
+  if (args.format === 'cloudformation') io.stdout(cloudFormationYaml(args.stack));
+  else if (args.format === 'markdown') io.stdout(permissionTable(args.scope, args.options));
+  else io.stdout(`${JSON.stringify(iamPolicy(args.scope, args.options), null, 2)}\n`);
   return 0;
 }
 

@@ -150,7 +150,14 @@ function humanActionFor(plan: PlanBody, failed: PlanStep, error: RemediationErro
     );
   }
   if (error.code === 'AccessDeniedException' || error.code === 'AccessDenied') {
-    parts.push(`Give the remediation role ${error.operation ? `sagemaker:${error.operation}` : 'the missing permission'}, then run /sagemaker-audit again and approve a new fix.`);
+    // IAM names what it refused: "… is not authorized to perform: iam:PassRole on resource: arn:…".
+    const denied = /not authorized to perform: (\S+) on resource: (\S+)/.exec(error.message);
+    const what = denied ? `${denied[1]} on ${denied[2]}` : error.operation ? `sagemaker:${error.operation}` : 'the missing permission';
+    parts.push(
+      `Give the remediation role ${what} (\`sagemaker-audit iam-policy --scope remediation\` prints the policy it needs), then run /sagemaker-audit again and approve a new fix.`,
+    );
+  } else if (error.code === 'ResourceLimitExceeded') {
+    parts.push('An account quota of SageMaker is reached: delete what is no longer used, or request an increase in Service Quotas, then run /sagemaker-audit again and approve a new fix.');
   } else if (error.code === 'NotebookFailed') {
     parts.push('Repair the notebook (or delete and recreate it), then run /sagemaker-audit again.');
   } else if (error.code === 'WaitTimeout') {

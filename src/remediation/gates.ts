@@ -3,6 +3,8 @@ import { errorCode, errorMessage, isAccessDenied } from '../aws/errors.js';
 import { configurationFingerprint } from '../aws/fingerprint.js';
 import { needsFor } from '../aws/inventory.js';
 import { KINDS, arnFor } from '../aws/kinds/index.js';
+import { sagemakerPermissions } from '../aws/permissions.js';
+import type { Permission } from '../aws/permissions.js';
 import { readResource } from '../aws/read-resource.js';
 import type { ResourceKind, ResourceSnapshot } from '../aws/resources.js';
 import type { ControlParameters } from '../config.js';
@@ -32,6 +34,15 @@ export class GateStop extends Error {
 
 /** What the audit read for each kind: the same evidence is read again, so fingerprints compare like for like. */
 const EVIDENCE = needsFor(CONTROLS);
+
+/** What the gates and the verification read: the audit's evidence of each kind an automated plan fixes. */
+export function gatePermissions(): Permission[] {
+  const kinds = new Set(CONTROLS.filter((c) => c.metadata.remediation !== 'manual').map((c) => c.metadata.resourceKind));
+  return [...kinds].flatMap((kind) => {
+    const need = EVIDENCE[kind] ?? { describe: true, tags: false };
+    return sagemakerPermissions([...(need.describe ? [KINDS[kind].describe.operation] : []), ...(need.tags ? ['ListTags'] : [])], [kind]);
+  });
+}
 
 /** The resource the verification reads: the audited one, or the compliant copy a recreate plan names. */
 export function verifiedResource(plan: ResourcePlan, r: ProposalResource): { name: string; arn: string } {

@@ -1,3 +1,4 @@
+import type { SessionIdentity } from '../aws/sessions.js';
 import type { ProposalState } from './proposals.js';
 
 /**
@@ -24,6 +25,8 @@ export interface ProgressView {
   note?: string | undefined;
   /** Delivery number of the job (more than 1: the job resumed). */
   attempt: number;
+  /** Who CloudTrail shows making the fix's calls (the remediation role's session, or the audit's credentials). */
+  identity?: SessionIdentity;
 }
 
 export type RemediationOutcome =

@@ -1,5 +1,5 @@
-import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import type { Logger } from 'pino';
+import type { ApprovedFix, RemediationSession } from '../aws/sessions.js';
 import type { ControlParameters } from '../config.js';
 import { getControl, type AnyControl } from '../controls/index.js';
 import type { PlanStep } from '../plans/plan.js';
@@ -74,7 +74,8 @@ export interface RemediationDeps {
   trail: AuditTrail;
   /** Per-account rate limit: 0 when the account may start a fix now, else the ms to wait. */
   accountRate: { take(accountId: string): Promise<number> };
-  sagemakerFor(accountId: string, region: string): SageMakerClient;
+  /** The session of one approved fix: its SageMaker client and who CloudTrail shows making the calls. */
+  sessionFor(fix: ApprovedFix): RemediationSession;
   /** The reporter of one run (the Slack one posts in the proposal's thread). */
   reporterFor(proposal: Proposal, run: { request: RemediationRequest; progressTs: string | undefined; rememberProgressTs(ts: string): Promise<void> }): RemediationReporter;
   /** Waits' first poll delay (AWS waiters use 30 s), its cap, and the bound of waits without one of their own. */
@@ -167,136 +168,159 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
   };
   const show = (changes: Partial<ProgressView> = {}): Promise<void> => reporter.progress(Object.assign(view, changes));
   const started = exec.startedAt ? Date.parse(exec.startedAt) : Date.now();
-  const client = deps.sagemakerFor(r.accountId, r.region);
-  // Every control the plan claims: gated before the steps, verified after them.
-  const controls = plan.verify.controlIds.map((id) => getControl(id)).filter((c): c is AnyControl => c !== undefined);
-  const unknown = plan.verify.controlIds.filter((id) => !getControl(id));
-  const attemptNote = `attempt ${attempt.attemptsMade + 1} of ${attempt.attempts}`;
-  const finalAttempt = attempt.attemptsMade + 1 >= attempt.attempts;
+  const session = deps.sessionFor({ accountId: r.accountId, region: r.region, approvedBy: attempt.request.approvedBy, proposalId });
+  const client = session.sagemaker;
+  view.identity = session.identity;
+  try {
+    // Every control the plan claims: gated before the steps, verified after them.
+    const controls = plan.verify.controlIds.map((id) => getControl(id)).filter((c): c is AnyControl => c !== undefined);
+    const unknown = plan.verify.controlIds.filter((id) => !getControl(id));
+    const attemptNote = `attempt ${attempt.attemptsMade + 1} of ${attempt.attempts}`;
+    const finalAttempt = attempt.attemptsMade + 1 >= attempt.attempts;
 
-  const conclude = (outcome: RemediationOutcome): Promise<void> => reporter.result(outcome, Date.now() - started);
-  const fail = async (what: string, error: string, extra: { rolledBack?: string[]; rollbackError?: string; humanAction: string; noChange: boolean }): Promise<never> => {
-    await show({ phase: 'failed', note: error });
-    await conclude({ kind: 'failed', what, error, rolledBack: extra.rolledBack ?? [], ...(extra.rollbackError ? { rollbackError: extra.rollbackError } : {}), humanAction: extra.humanAction, noChange: extra.noChange });
-    await finish('failed', `${what}: ${error}`);
-    throw new RemediationStopped(`${what}: ${error}`);
-  };
+    const conclude = (outcome: RemediationOutcome): Promise<void> => reporter.result(outcome, Date.now() - started);
+    const fail = async (what: string, error: string, extra: { rolledBack?: string[]; rollbackError?: string; humanAction: string; noChange: boolean }): Promise<never> => {
+      await show({ phase: 'failed', note: error });
+      await conclude({ kind: 'failed', what, error, rolledBack: extra.rolledBack ?? [], ...(extra.rollbackError ? { rollbackError: extra.rollbackError } : {}), humanAction: extra.humanAction, noChange: extra.noChange });
+      await finish('failed', `${what}: ${error}`);
+      throw new RemediationStopped(`${what}: ${error}`);
+    };
 
-  // 5. Safety gates, once (a resumed job has changed the resource itself by then).
-  if (!exec.state.facts.gatesPassed) {
-    await show();
+    // 5. The fix's own session (REMEDIATION_ROLE as the approver), then the safety gates, once (a resumed job has
+    // changed the resource itself by then).
     try {
-      if (unknown.length > 0) throw new GateStop(`control ${unknown.join(', ')} is not in the catalog`, 'failed');
-      await checkGates({ client, proposal, controls, params: deps.controlParameters });
+      await session.ready();
     } catch (err) {
-      if (err instanceof GateStop) {
-        if (err.outcome === 'no-change') {
-          view.steps.forEach((s) => (s.state = 'not-run'));
-          await show({ phase: 'no-change', note: err.message });
-          await conclude({ kind: 'already-compliant', reason: err.message });
-          await finish('succeeded', `Already compliant on a fresh read; nothing was changed. ${err.message}`);
-          return { proposalId, status: 'no-change', note: err.message };
-        }
-        return fail('checks before the first step', err.message, { humanAction: 'Run /sagemaker-audit again and approve a new fix if it still fails.', noChange: true });
-      }
       const e = toRemediationError(err);
       if (e.retryable && !finalAttempt) {
         await show({ phase: 'retrying', note: `${e.message} (${attemptNote})` });
         throw e;
       }
-      return fail('checks before the first step', e.message, { humanAction: 'Look at the error, then run /sagemaker-audit again.', noChange: true });
+      const role = session.identity.roleArn ?? 'the remediation role';
+      return fail(`assuming ${role}`, e.message, {
+        humanAction:
+          `Check that ${role} exists in account ${r.accountId} and that its trust policy lets the app's role call sts:AssumeRole and sts:SetSourceIdentity` +
+          ' (and requires the external id set in AWS_ROLE_EXTERNAL_ID, if any); then run /sagemaker-audit again.',
+        noChange: Object.keys(exec.state.done).length === 0,
+      });
     }
-    exec.state.facts.gatesPassed = true;
-    await persist();
-  }
-
-  // 6. The steps.
-  view.phase = 'running';
-  view.note = undefined;
-  const progress: ProgressReporter = {
-    stepStarted: async (s: PlanStep, i: number) => {
-      const line = view.steps[i];
-      if (line) Object.assign(line, { state: 'running', detail: undefined });
-      await record('step-started', `${s.id}: ${s.title}`);
+    if (!exec.state.facts.gatesPassed) {
       await show();
-    },
-    stepFinished: async (s: PlanStep, i: number, outcome: StepOutcome, resumed: boolean) => {
-      const line = view.steps[i];
-      if (line) Object.assign(line, { state: outcome.status, detail: resumed ? `${outcome.detail} (done before the restart)` : outcome.detail });
-      if (!resumed) {
-        await record('step-finished', `${s.id}: ${outcome.status}: ${outcome.detail}`);
-        await show();
+      try {
+        if (unknown.length > 0) throw new GateStop(`control ${unknown.join(', ')} is not in the catalog`, 'failed');
+        await checkGates({ client, proposal, controls, params: deps.controlParameters });
+      } catch (err) {
+        if (err instanceof GateStop) {
+          if (err.outcome === 'no-change') {
+            view.steps.forEach((s) => (s.state = 'not-run'));
+            await show({ phase: 'no-change', note: err.message });
+            await conclude({ kind: 'already-compliant', reason: err.message });
+            await finish('succeeded', `Already compliant on a fresh read; nothing was changed. ${err.message}`);
+            return { proposalId, status: 'no-change', note: err.message };
+          }
+          return fail('checks before the first step', err.message, { humanAction: 'Run /sagemaker-audit again and approve a new fix if it still fails.', noChange: true });
+        }
+        const e = toRemediationError(err);
+        if (e.retryable && !finalAttempt) {
+          await show({ phase: 'retrying', note: `${e.message} (${attemptNote})` });
+          throw e;
+        }
+        return fail('checks before the first step', e.message, { humanAction: 'Look at the error, then run /sagemaker-audit again.', noChange: true });
       }
-    },
-    stepFailed: async (s: PlanStep, i: number, error: RemediationError, willRetry: boolean) => {
-      const line = view.steps[i];
-      if (line) Object.assign(line, { state: willRetry ? 'retrying' : 'failed', detail: error.message });
-      await record('step-failed', `${s.id}: ${error.code}: ${error.message}${willRetry ? ' (will retry)' : ''}`);
-      if (willRetry) Object.assign(view, { phase: 'retrying', note: `${attemptNote}; the job resumes at this step` });
-      await show();
-    },
-  };
-  const ctx: ExecutionContext = { sagemaker: client, dryRun, ...deps.timing, state: exec.state, persist, now };
+      exec.state.facts.gatesPassed = true;
+      await persist();
+    }
 
-  let result: ExecutionResult;
-  try {
-    result = await executePlan(ctx, plan, progress, { finalAttempt });
-  } catch (err) {
-    // Retryable, not the last attempt: progress is persisted; the job is retried with backoff and resumes.
-    log?.warn({ err }, 'remediation step failed with a retryable error; the job will be retried');
-    throw err instanceof Error ? err : new Error(String(err));
-  }
+    // 6. The steps.
+    view.phase = 'running';
+    view.note = undefined;
+    const progress: ProgressReporter = {
+      stepStarted: async (s: PlanStep, i: number) => {
+        const line = view.steps[i];
+        if (line) Object.assign(line, { state: 'running', detail: undefined });
+        await record('step-started', `${s.id}: ${s.title}`);
+        await show();
+      },
+      stepFinished: async (s: PlanStep, i: number, outcome: StepOutcome, resumed: boolean) => {
+        const line = view.steps[i];
+        if (line) Object.assign(line, { state: outcome.status, detail: resumed ? `${outcome.detail} (done before the restart)` : outcome.detail });
+        if (!resumed) {
+          await record('step-finished', `${s.id}: ${outcome.status}: ${outcome.detail}`);
+          await show();
+        }
+      },
+      stepFailed: async (s: PlanStep, i: number, error: RemediationError, willRetry: boolean) => {
+        const line = view.steps[i];
+        if (line) Object.assign(line, { state: willRetry ? 'retrying' : 'failed', detail: error.message });
+        await record('step-failed', `${s.id}: ${error.code}: ${error.message}${willRetry ? ' (will retry)' : ''}`);
+        if (willRetry) Object.assign(view, { phase: 'retrying', note: `${attemptNote}; the job resumes at this step` });
+        await show();
+      },
+    };
+    const ctx: ExecutionContext = { sagemaker: client, dryRun, ...deps.timing, state: exec.state, persist, now };
 
-  const wouldCalls = (): string[] => result.steps.filter((x) => x.outcome.status === 'dry-run').map((x) => x.outcome.detail);
-  if (result.status === 'failed') {
-    if (result.rollback.done.length > 0) await record('rolled-back', result.rollback.done.join('; '));
+    let result: ExecutionResult;
+    try {
+      result = await executePlan(ctx, plan, progress, { finalAttempt });
+    } catch (err) {
+      // Retryable, not the last attempt: progress is persisted; the job is retried with backoff and resumes.
+      log?.warn({ err }, 'remediation step failed with a retryable error; the job will be retried');
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+
+    const wouldCalls = (): string[] => result.steps.filter((x) => x.outcome.status === 'dry-run').map((x) => x.outcome.detail);
+    if (result.status === 'failed') {
+      if (result.rollback.done.length > 0) await record('rolled-back', result.rollback.done.join('; '));
+      if (dryRun) {
+        await show({ phase: 'dry-run-done' });
+        await conclude({ kind: 'dry-run', wouldCalls: wouldCalls(), blocker: result.error.message });
+        const note = `Dry run only (REMEDIATION_MODE=dry-run): nothing was changed. A real run would stop: ${result.error.message}`;
+        await finish('failed', note);
+        return { proposalId, status: 'dry-run', note };
+      }
+      return fail(result.failedStep ? `step "${result.failedStep.title}"` : 'the plan', result.error.message, {
+        rolledBack: result.rollback.done,
+        ...(result.rollback.error ? { rollbackError: result.rollback.error.message } : {}),
+        humanAction: result.humanAction,
+        noChange: false,
+      });
+    }
+
     if (dryRun) {
       await show({ phase: 'dry-run-done' });
-      await conclude({ kind: 'dry-run', wouldCalls: wouldCalls(), blocker: result.error.message });
-      const note = `Dry run only (REMEDIATION_MODE=dry-run): nothing was changed. A real run would stop: ${result.error.message}`;
+      await conclude({ kind: 'dry-run', wouldCalls: wouldCalls() });
+      const note = 'Dry run only (REMEDIATION_MODE=dry-run): nothing was changed; the thread lists the calls a real run would make.';
       await finish('failed', note);
       return { proposalId, status: 'dry-run', note };
     }
-    return fail(result.failedStep ? `step "${result.failedStep.title}"` : 'the plan', result.error.message, {
-      rolledBack: result.rollback.done,
-      ...(result.rollback.error ? { rollbackError: result.rollback.error.message } : {}),
-      humanAction: result.humanAction,
-      noChange: false,
-    });
-  }
 
-  if (dryRun) {
-    await show({ phase: 'dry-run-done' });
-    await conclude({ kind: 'dry-run', wouldCalls: wouldCalls() });
-    const note = 'Dry run only (REMEDIATION_MODE=dry-run): nothing was changed; the thread lists the calls a real run would make.';
-    await finish('failed', note);
-    return { proposalId, status: 'dry-run', note };
+    // 7. Verify every claimed control on a fresh read (of the compliant copy, for a recreate plan).
+    await show({ phase: 'verifying' });
+    let verdicts: ReturnType<typeof evaluateAll>;
+    try {
+      if (unknown.length > 0) throw new PlanStoppedError(`control ${unknown.join(', ')} is not in the catalog`);
+      verdicts = evaluateAll(controls, await readFresh(client, r, verifiedResource(plan, r)), deps.controlParameters);
+    } catch (err) {
+      const e = err instanceof GateStop ? new PlanStoppedError(err.message) : toRemediationError(err);
+      if (e.retryable && !finalAttempt) throw e;
+      return fail('verification', e.message, { humanAction: 'The steps finished but the fix could not be verified; run /sagemaker-audit again.', noChange: false });
+    }
+    const failing = verdicts.filter((v) => v.evaluation.status !== 'PASSED');
+    if (failing.length > 0) {
+      const what = failing.map((v) => `${v.control.metadata.id} evaluates ${v.evaluation.status} on a fresh read: ${v.evaluation.reason}`).join(' ');
+      return fail('verification', `the steps finished but ${what}`, {
+        humanAction: 'Look at the resource in the console; run /sagemaker-audit again once it has settled.',
+        noChange: false,
+      });
+    }
+    await show({ phase: 'succeeded' });
+    const reason = reasonsOf(verdicts);
+    const periodic = controls.some((c) => c.metadata.schedule === 'periodic');
+    await conclude({ kind: 'verified', reason, periodic });
+    const note = `Fixed and verified on a fresh read: ${reason}${periodic ? ' Security Hub may keep the finding until its next periodic evaluation.' : ''}`;
+    await finish('succeeded', note);
+    return { proposalId, status: 'succeeded', note };
+  } finally {
+    session.close();
   }
-
-  // 7. Verify every claimed control on a fresh read (of the compliant copy, for a recreate plan).
-  await show({ phase: 'verifying' });
-  let verdicts: ReturnType<typeof evaluateAll>;
-  try {
-    if (unknown.length > 0) throw new PlanStoppedError(`control ${unknown.join(', ')} is not in the catalog`);
-    verdicts = evaluateAll(controls, await readFresh(client, r, verifiedResource(plan, r)), deps.controlParameters);
-  } catch (err) {
-    const e = err instanceof GateStop ? new PlanStoppedError(err.message) : toRemediationError(err);
-    if (e.retryable && !finalAttempt) throw e;
-    return fail('verification', e.message, { humanAction: 'The steps finished but the fix could not be verified; run /sagemaker-audit again.', noChange: false });
-  }
-  const failing = verdicts.filter((v) => v.evaluation.status !== 'PASSED');
-  if (failing.length > 0) {
-    const what = failing.map((v) => `${v.control.metadata.id} evaluates ${v.evaluation.status} on a fresh read: ${v.evaluation.reason}`).join(' ');
-    return fail('verification', `the steps finished but ${what}`, {
-      humanAction: 'Look at the resource in the console; run /sagemaker-audit again once it has settled.',
-      noChange: false,
-    });
-  }
-  await show({ phase: 'succeeded' });
-  const reason = reasonsOf(verdicts);
-  const periodic = controls.some((c) => c.metadata.schedule === 'periodic');
-  await conclude({ kind: 'verified', reason, periodic });
-  const note = `Fixed and verified on a fresh read: ${reason}${periodic ? ' Security Hub may keep the finding until its next periodic evaluation.' : ''}`;
-  await finish('succeeded', note);
-  return { proposalId, status: 'succeeded', note };
 }

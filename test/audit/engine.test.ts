@@ -8,6 +8,7 @@ useFakeCredentials();
 let standin: AwsStandin;
 const OTHER = '222222222222';
 const THIRD = '333333333333';
+const FOURTH = '444444444444';
 
 beforeAll(async () => {
   standin = await startAwsStandin({ transitionDelayMs: 0 });
@@ -153,15 +154,79 @@ describe('runAudit: targets', () => {
     expect(report.scope.accounts).toEqual([ACCOUNT, OTHER, THIRD]);
     const assume = report.errors.filter((e) => e.operation.startsWith('sts:AssumeRole'));
     expect(assume).toEqual([expect.objectContaining({ accountId: OTHER, region: '*', code: 'AccessDenied' })]);
-    const disabled = report.errors.filter((e) => e.accountId === THIRD && e.region === 'eu-west-1');
-    expect(disabled.map((e) => e.code)).toContain('UnrecognizedClientException');
-    expect(disabled.map((e) => e.operation)).toEqual(expect.arrayContaining(['ListNotebookInstances', 'securityhub:GetFindings']));
+    // The disabled region is one note (the account's other region answered), not an error per call.
+    expect(report.errors.filter((e) => e.accountId === THIRD)).toEqual([]);
+    expect(report.notes).toContainEqual(expect.objectContaining({ accountId: THIRD, region: 'eu-west-1', message: expect.stringContaining('eu-west-1 is not enabled in account 333333333333') }));
     const targets = new Set(report.results.map((r) => `${r.accountId}/${r.region}`));
     expect([...targets].sort()).toEqual([`${ACCOUNT}/eu-west-1`, `${ACCOUNT}/us-east-1`, `${THIRD}/us-east-1`]);
     expect(report.results).toHaveLength(3 * 2 * 2);
     expect(progress.filter((p) => p === 'target-done')).toHaveLength(4);
     // AssumeRole once per account, not once per region or call.
     expect(standin.callCount('AssumeRole')).toBe(3);
+  });
+
+  it('an opt-in Region an account has not enabled is one note; STS is asked in the next Region when the first is disabled', async () => {
+    for (const a of [ACCOUNT, FOURTH]) for (const r of ['us-east-1', 'af-south-1']) createNotebooks(standin, a, r, 3, `nb-${a.slice(0, 1)}`);
+    standin.setRegionOptStatus(ACCOUNT, 'af-south-1', 'ENABLED');
+    // FOURTH has not enabled af-south-1, the first region: its AssumeRole goes through us-east-1.
+    const report = await runAudit({ accounts: [ACCOUNT, FOURTH], regions: ['af-south-1', 'us-east-1'], role: 'Auditor', controls: ['SageMaker.3'], source: 'both' }, deps());
+    expect(report.errors).toEqual([]);
+    expect(report.notes.filter((n) => n.message.includes('not enabled'))).toEqual([
+      { accountId: FOURTH, region: 'af-south-1', message: 'af-south-1 is not enabled in account 444444444444 (an opt-in Region): nothing to audit there.' },
+    ]);
+    expect(report.results.filter((r) => r.accountId === FOURTH).map((r) => r.region)).toEqual(['us-east-1', 'us-east-1', 'us-east-1']);
+    expect(report.results.filter((r) => r.accountId === ACCOUNT)).toHaveLength(6);
+    const assumes = standin.calls.filter((c) => c.operation === 'AssumeRole');
+    expect(assumes.map((c) => `${c.input.RoleArn as string} ${c.region} ${c.errorCode ?? 'ok'}`).sort()).toEqual([
+      `arn:aws:iam::${ACCOUNT}:role/Auditor af-south-1 ok`,
+      `arn:aws:iam::${FOURTH}:role/Auditor af-south-1 RegionDisabledException`,
+      `arn:aws:iam::${FOURTH}:role/Auditor us-east-1 ok`,
+    ]);
+  });
+
+  it('without a role too: the own account is found through STS in an enabled Region, and the disabled one is a note', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 2);
+    const report = await runAudit({ regions: ['af-south-1', 'us-east-1'], controls: ['SageMaker.3'] }, deps());
+    expect(report.errors).toEqual([]);
+    expect(report.results).toHaveLength(2);
+    expect(report.notes).toContainEqual({ accountId: ACCOUNT, region: 'af-south-1', message: 'af-south-1 is not enabled in account 111111111111 (an opt-in Region): nothing to audit there.' });
+  });
+
+  it('when no Region of an account answers, a refused Region stays one error (it may be the credentials)', async () => {
+    createNotebooks(standin, ACCOUNT, 'us-east-1', 2);
+    standin.failNext('ListNotebookInstances', { code: 'UnrecognizedClientException', message: 'The security token included in the request is invalid', status: 400 }, { count: 10 });
+    const report = await runAudit({ regions: ['us-east-1'], controls: ['SageMaker.3', 'SageMaker.21'], source: 'sagemaker' }, deps());
+    expect(report.errors).toEqual([
+      {
+        accountId: ACCOUNT,
+        region: 'us-east-1',
+        operation: 'region',
+        code: 'UnrecognizedClientException',
+        message: 'every call was refused with UnrecognizedClientException: us-east-1 is not enabled for the account (an opt-in Region), or the credentials are not valid there',
+      },
+    ]);
+  });
+
+  it('the report says where the Security Hub findings were read: member accounts see their own findings only', async () => {
+    standin.setSecurityHubAdministrator(FOURTH, [ACCOUNT]);
+    try {
+      for (const a of [ACCOUNT, FOURTH]) {
+        createNotebook(standin, a, 'us-east-1', `nb-${a.slice(0, 1)}`, { RootAccess: 'Enabled' });
+        standin.addControlFinding({ accountId: a, region: 'us-east-1', controlId: 'SageMaker.3', resourceArn: standin.arn('notebook-instance', a, 'us-east-1', `nb-${a.slice(0, 1)}`) });
+      }
+      const report = await runAudit({ accounts: [ACCOUNT, FOURTH], regions: ['us-east-1'], role: 'Auditor', controls: ['SageMaker.3'] }, deps());
+      // Each account's failure is matched by its own finding, read in its own hub (the administrator's is filtered to itself).
+      expect(report.results.map((r) => [r.accountId, r.securityHub?.drift])).toEqual([
+        [ACCOUNT, 'agrees'],
+        [FOURTH, 'agrees'],
+      ]);
+      expect(report.notes.find((n) => n.message.startsWith('Security Hub findings were read'))!.message).toBe(
+        "Security Hub findings were read in each audited account's own Security Hub: 1 member account(s) of administrator 444444444444 (111111111111); 1 administrator or standalone account(s) (444444444444). A member account's hub holds its own findings only.",
+      );
+      expect(standin.callCount('GetAdministratorAccount')).toBe(2);
+    } finally {
+      standin.setSecurityHubAdministrator(FOURTH, []);
+    }
   });
 
   it('throttling on 20% of SageMaker calls still evaluates every resource', async () => {

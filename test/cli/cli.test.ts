@@ -10,7 +10,8 @@ import { CONTROLS } from '../../src/controls/index.js';
 
 const IDS = CONTROLS.map((c) => c.metadata.id);
 import { createNotebook } from '../audit/standin-helpers.js';
-import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
+import { startAwsStandin, type AwsStandin, type PolicyDocument } from '../support/aws-standin/index.js';
+import { DEFAULT_ROLE_NAMES, iamPolicy, trustPolicy } from '../../src/iam/policy.js';
 
 const BIN = fileURLToPath(new URL('../../bin/sagemaker-audit.mjs', import.meta.url));
 const ACCOUNT = '111111111111';
@@ -162,5 +163,37 @@ describe('sagemaker-audit CLI (real bin, stand-in over HTTP)', { timeout: 120_00
     expect(out.code).toBe(1);
     expect(out.stdout).toMatch(/STATUS\s+SEVERITY\s+CONTROL\s+ACCOUNT\s+REGION\s+RESOURCE\s+REASON/);
     expect(out.stdout).toMatch(/FAILED\s+HIGH\s+SageMaker\.3\s+111111111111\s+us-east-1\s+root-nb/);
+  });
+
+  it('scan assumes only AUDIT_ROLE (with the external id), never REMEDIATION_ROLE, and reads everything under the read-only policy', async () => {
+    const MEMBER = '222222222222';
+    const caller = `arn:aws:iam::${ACCOUNT}:user/standin`;
+    const audit = `arn:aws:iam::${MEMBER}:role/${DEFAULT_ROLE_NAMES.audit}`;
+    const remediation = `arn:aws:iam::${MEMBER}:role/${DEFAULT_ROLE_NAMES.remediation}`;
+    const as = (doc: unknown) => doc as PolicyDocument;
+    standin.setRole(audit, { trustPolicy: as(trustPolicy('audit', caller, 'ext-cli')), policy: as(iamPolicy('audit', { account: MEMBER })) });
+    standin.setRole(remediation, { trustPolicy: as(trustPolicy('remediation', caller, 'ext-cli')), policy: as(iamPolicy('remediation', { account: MEMBER })) });
+    createNotebook(standin, MEMBER, 'us-east-1', 'member-nb', { RootAccess: 'Enabled' });
+    const since = standin.cloudTrail().length;
+    standin.enforceIam = true;
+    try {
+      const env = { ...standinEnv(), AUDIT_ROLE: DEFAULT_ROLE_NAMES.audit, REMEDIATION_ROLE: DEFAULT_ROLE_NAMES.remediation, AWS_ROLE_EXTERNAL_ID: 'ext-cli', AUDIT_ACCOUNTS: MEMBER };
+      const out = await run(['scan', '--regions', 'us-east-1', '--format', 'json'], env);
+      expect(out.code, out.stderr).toBe(1);
+      const report = JSON.parse(out.stdout) as AuditReport;
+      expect(report.errors).toEqual([]);
+      expect(report.results.find((r) => r.resourceName === 'member-nb' && r.controlId === 'SageMaker.3')).toMatchObject({ status: 'FAILED', accountId: MEMBER });
+    } finally {
+      standin.enforceIam = false;
+    }
+    const trail = standin.cloudTrail().slice(since);
+    const assumed = trail.filter((r) => r.eventName === 'AssumeRole').map((r) => r.requestParameters);
+    expect(assumed.length).toBeGreaterThan(0);
+    expect(assumed.every((p) => p?.roleArn === audit && p.externalId === 'ext-cli' && p.roleSessionName === 'sagemaker-audit')).toBe(true);
+    expect(trail.filter((r) => r.errorCode !== undefined && /AccessDenied/.test(r.errorCode))).toEqual([]);
+    expect(trail.filter((r) => r.recipientAccountId === MEMBER && r.eventSource === 'sagemaker.amazonaws.com').every((r) => r.readOnly)).toBe(true);
+
+    const bad = await run(['scan', '--regions', 'us-east-1'], { ...standinEnv(), AUDIT_ROLE: 'arn:aws:iam::123456789012:role/fixed' });
+    expect(bad).toMatchObject({ code: 2, stderr: 'error: invalid configuration: AUDIT_ROLE role ARN template must contain {accountId}: "arn:aws:iam::123456789012:role/fixed"\n' });
   });
 });

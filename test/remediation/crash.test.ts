@@ -6,6 +6,7 @@ import { jobIds } from '../../src/queue/jobs.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
+  HUB,
   REGION,
   approve,
   auditStatus,
@@ -41,7 +42,7 @@ function startChild(prefix: string): Promise<ChildProcess> {
   const options = {
     prefix,
     awsUrl: aws.url,
-    keys: { [ACCOUNT]: aws.credentialsFor(ACCOUNT) },
+    hubKeys: aws.credentialsFor(HUB),
     slackUrl: slack.standin.apiUrl,
     slackToken: slack.standin.botToken,
     lockDurationMs: 1000,

@@ -14,6 +14,7 @@ import {
   closeStandins,
   createCtx,
   createCtxWithWorker,
+  installRoles,
   enqueue,
   propose,
   resetAws,
@@ -118,7 +119,7 @@ describe('safety gates', () => {
 
   it('Pending notebook: waits until InService, stops, updates and starts it again', async () => {
     aws.setTransitionDelay(40);
-    aws.delays.notebookPending = 600;
+    aws.delays.notebookPending = 1500; // longer than the audit, the approval and the fix's AssumeRole before the first step
     seedNotebook(aws, 'nb-pending');
     const proposal = await propose(ctx, { controlId: 'SageMaker.3', resource: 'nb-pending' });
     expect(notebook('nb-pending').status).toBe('Pending');
@@ -231,6 +232,7 @@ describe('per-account rate limit', () => {
   it('jobs of an account over its rate are delayed (not failed) while another account keeps going', async () => {
     ctx = await createCtxWithWorker(aws, slack, { REMEDIATION_ACCOUNT_RATE: '2' });
     const B = '333333333333';
+    installRoles(aws, B);
     const ids: { id: string; account: string }[] = [];
     for (let i = 0; i < 6; i++) {
       seedAppImageConfig(aws, `aic-a${i}`);

@@ -1,7 +1,12 @@
 /**
- * Shared set-up for the remediation tests and the benchmark: the AWS stand-in (real SDK over HTTP), the Slack
- * stand-in (real WebClient), real Redis under a unique prefix, proposals made from a real audit (so the fingerprint
- * is the engine's), and the real remediation worker.
+ * Shared set-up for the remediation tests and the benchmark: the AWS stand-in (real SDK over HTTP) enforcing IAM, the
+ * Slack stand-in (real WebClient), real Redis under a unique prefix, proposals made from a real audit (so the
+ * fingerprint is the engine's), and the real remediation worker.
+ *
+ * IAM as in a real organization: the app runs in a hub account and assumes, in the member account, the audit role
+ * (for every read) and the remediation role (for each approved fix, as the approver), each with exactly the policy
+ * and trust policy the product generates (`sagemaker-audit iam-policy`, deploy/member-roles.yaml). A call the
+ * generated policy does not allow fails the test as it would fail a customer.
  */
 import { QueueEvents } from 'bullmq';
 import type { Queue, Worker, WorkerOptions } from 'bullmq';
@@ -9,8 +14,8 @@ import { WebClient } from '@slack/web-api';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { runAudit } from '../../src/audit/engine.js';
-import { createAwsClients, createOrganizationsClient, createStsClient, defaultClientFactory } from '../../src/aws/clients.js';
-import type { AccountClients, AwsClients, ClientFactory } from '../../src/aws/clients.js';
+import { defaultClientFactory } from '../../src/aws/clients.js';
+import type { ClientFactory } from '../../src/aws/clients.js';
 import { loadConfig } from '../../src/config.js';
 import type { Config } from '../../src/config.js';
 import { jobIds } from '../../src/queue/jobs.js';
@@ -21,10 +26,12 @@ import type { Proposal, ProposalStore } from '../../src/remediation/proposals.js
 import type { AuditTrail, RecordedTrailEvent } from '../../src/trail.js';
 import { createServices, type Services } from '../../src/services.js';
 import { proposalMessage } from '../../src/slack/blocks/proposal.js';
+import { DEFAULT_ROLE_NAMES, iamPolicy, trustPolicy } from '../../src/iam/policy.js';
+import type { PolicyScope } from '../../src/iam/policy.js';
 import { startWorkers } from '../../workers/index.js';
 import type { RateLimitStrategy } from '../../workers/remediation.js';
 import { startAwsStandin } from '../support/aws-standin/index.js';
-import type { AwsStandin } from '../support/aws-standin/index.js';
+import type { AwsStandin, PolicyDocument } from '../support/aws-standin/index.js';
 import { SlackStandin } from '../support/slack-standin/index.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../queue/redis.js';
 
@@ -32,7 +39,16 @@ export const REGION = 'eu-west-1';
 export const ACCOUNT = '210987654321';
 export const CHANNEL = 'C0REMED';
 export const APPROVER = 'U0APPROVER';
+/** Where the tests' resources live, as the stand-in's `invoke` takes it. */
+export const AT = { accountId: ACCOUNT, region: REGION } as const;
 export const ROLE_ARN = (acct: string) => `arn:aws:iam::${acct}:role/sagemaker-role`;
+
+/** The app's account, and its principal (the stand-in's long-term keys of that account). */
+export const HUB = '123456789012';
+export const HUB_PRINCIPAL = `arn:aws:iam::${HUB}:user/standin`;
+export const EXTERNAL_ID = 'sagemaker-audit-tests';
+export const auditRoleArn = (acct: string) => `arn:aws:iam::${acct}:role/${DEFAULT_ROLE_NAMES.audit}`;
+export const remediationRoleArn = (acct: string) => `arn:aws:iam::${acct}:role/${DEFAULT_ROLE_NAMES.remediation}`;
 
 /** SageMaker mutating operations (a dry run must send none). */
 export const MUTATING = [
@@ -60,22 +76,42 @@ export function testConfig(prefix: string, env: Record<string, string> = {}): Co
     AWS_MAX_ATTEMPTS: '3',
     REMEDIATION_CONCURRENCY: '4',
     REMEDIATION_ACCOUNT_RATE: '50',
+    AUDIT_ROLE: DEFAULT_ROLE_NAMES.audit,
+    REMEDIATION_ROLE: DEFAULT_ROLE_NAMES.remediation,
+    AWS_ROLE_EXTERNAL_ID: EXTERNAL_ID,
     ...env,
   });
 }
 
-/** A client factory whose default credentials are `accountId`'s static keys on the stand-in. */
-export function factoryFor(aws: AwsStandin, accountId: string, maxAttempts = 3): ClientFactory {
-  const keys = aws.credentialsFor(accountId);
-  const credentials = async () => keys;
-  const base = { endpoint: aws.url, maxAttempts };
-  const inner = defaultClientFactory(base);
-  return {
-    aws: (o) => createAwsClients({ region: o.region, credentials: o.credentials ?? credentials, ...base }),
-    sts: (o) => createStsClient({ region: o.region, credentials: o.credentials ?? credentials, ...base }),
-    organizations: (o) => createOrganizationsClient({ region: o.region, credentials: o.credentials ?? credentials, ...base }),
-    assumeRole: inner.assumeRole,
-  };
+/** The app's clients: the hub account's keys on the stand-in, the source of every AssumeRole. */
+export function hubFactory(aws: AwsStandin, maxAttempts = 3): ClientFactory {
+  const keys = aws.credentialsFor(HUB);
+  return defaultClientFactory({ maxAttempts, endpoint: aws.url, credentials: async () => keys });
+}
+
+/**
+ * The member stack in `accountId`: the audit and remediation roles with the generated trust policies (the hub
+ * principal, the external id; the remediation role requires a source identity) and the generated policies (PassRole on
+ * the account's execution role only); and the app role's generated policy on the hub principal. `policies` replaces a
+ * role's policy (a test that removes one action, or a single role with `all`).
+ */
+export function installRoles(aws: AwsStandin, accountId: string, policies: { audit?: PolicyScope | PolicyDocument; remediation?: PolicyDocument } = {}): void {
+  const generated = (scope: PolicyScope) => iamPolicy(scope, { account: accountId, executionRoles: [ROLE_ARN(accountId)] }) as unknown as PolicyDocument;
+  const audit = typeof policies.audit === 'string' || policies.audit === undefined ? generated(policies.audit ?? 'audit') : policies.audit;
+  aws.setRole(auditRoleArn(accountId), { trustPolicy: trustPolicy('audit', HUB_PRINCIPAL, EXTERNAL_ID) as unknown as PolicyDocument, policy: audit });
+  aws.setRole(remediationRoleArn(accountId), {
+    trustPolicy: trustPolicy('remediation', HUB_PRINCIPAL, EXTERNAL_ID) as unknown as PolicyDocument,
+    policy: policies.remediation ?? generated('remediation'),
+  });
+  aws.setIdentityPolicy(HUB_PRINCIPAL, iamPolicy('hub') as unknown as PolicyDocument);
+}
+
+/** The generated remediation policy of `accountId` without `action`: what a role missing one permission looks like. */
+export function remediationPolicyWithout(accountId: string, action: string): PolicyDocument {
+  const policy = iamPolicy('remediation', { account: accountId, executionRoles: [ROLE_ARN(accountId)] });
+  const statements = policy.Statement.map((st) => ({ ...st, Action: st.Action.filter((a) => a !== action) })).filter((st) => st.Action.length > 0);
+  if (statements.flatMap((st) => st.Action).length === policy.Statement.flatMap((st) => st.Action).length) throw new Error(`${action} is not in the remediation policy`);
+  return { ...policy, Statement: statements } as unknown as PolicyDocument;
 }
 
 export interface Slack {
@@ -95,9 +131,12 @@ export interface Standins {
   slack: Slack;
 }
 
-/** Starts the AWS stand-in (SageMaker state transitions take `transitionDelayMs`) and the Slack stand-in: a file's beforeAll. */
+/**
+ * Starts the AWS stand-in, enforcing IAM (SageMaker state transitions take `transitionDelayMs`), and the Slack
+ * stand-in: a file's beforeAll.
+ */
 export async function startStandins(transitionDelayMs: number): Promise<Standins> {
-  const aws = await startAwsStandin({ transitionDelayMs });
+  const aws = await startAwsStandin({ transitionDelayMs, enforceIam: true });
   const slack = await startSlack();
   return { aws, slack };
 }
@@ -131,35 +170,17 @@ export interface Ctx {
   close(): Promise<void>;
 }
 
-/** Each account's SageMaker clients with that account's own keys on the stand-in (no role to assume in these tests). */
-export function clientsPerAccount(aws: AwsStandin, maxAttempts: number): AccountClients {
-  const cache = new Map<string, AwsClients>();
-  const get = (accountId: string, region: string): AwsClients => {
-    const key = `${accountId}/${region}`;
-    let c = cache.get(key);
-    if (!c) {
-      c = factoryFor(aws, accountId, maxAttempts).aws({ region });
-      cache.set(key, c);
-    }
-    return c;
-  };
-  return Object.assign(get, {
-    close() {
-      for (const c of cache.values()) c.sagemaker.destroy();
-      cache.clear();
-    },
-  });
-}
-
 /**
  * The composition root (createServices) on the stand-ins: Slack calls go to the Slack stand-in with the services'
- * own WebClient, each account's AWS calls to the AWS stand-in with its keys, waits poll quickly.
+ * own WebClient, AWS calls to the AWS stand-in from the hub account through the member roles of ACCOUNT (installed
+ * here), waits poll quickly.
  */
-export async function createCtx(aws: AwsStandin, slack: Slack, env: Record<string, string> = {}, label = 'rem'): Promise<Ctx> {
+export async function createCtx(aws: AwsStandin, slack: Slack, env: Record<string, string> = {}, label = 'rem', logger = pino({ level: 'silent' })): Promise<Ctx> {
   const prefix = uniquePrefix(label);
   const config = testConfig(prefix, { SLACK_BOT_TOKEN: slack.standin.botToken, SLACK_API_URL: slack.standin.apiUrl, ...env });
-  const services = createServices(config, pino({ level: 'silent' }), {
-    clients: clientsPerAccount(aws, config.maxAttempts),
+  installRoles(aws, ACCOUNT);
+  const services = createServices(config, logger, {
+    clientFactory: hubFactory(aws, config.maxAttempts),
     slackClientOptions: { retryConfig: { retries: 0 } },
     tuning: { remediationTiming: { pollIntervalMs: 20, maxPollIntervalMs: 100, defaultMaxWaitSeconds: 20 } },
   });
@@ -217,8 +238,8 @@ export async function propose(ctx: Ctx, o: { controlId?: string; controls?: stri
   const region = o.region ?? REGION;
   const controls = o.controls ?? (o.controlId ? [o.controlId] : []);
   const report = await runAudit(
-    { accounts: [], regions: [region], controls, source: 'sagemaker', resource: o.resource },
-    { config: ctx.config, clientFactory: factoryFor(ctx.aws, accountId, ctx.config.maxAttempts) },
+    { accounts: [accountId], regions: [region], controls, source: 'sagemaker', resource: o.resource },
+    { config: ctx.config, clientFactory: ctx.services.aws.factory },
   );
   const draft = draftsFor(report.results)[0];
   if (!draft) {
@@ -295,8 +316,8 @@ export async function remediate(
 /** Re-audits the resource: the control's status on a fresh read. */
 export async function auditStatus(ctx: Ctx, controlId: string, resource: string, accountId = ACCOUNT): Promise<string> {
   const report = await runAudit(
-    { accounts: [], regions: [REGION], controls: [controlId], source: 'sagemaker', resource },
-    { config: ctx.config, clientFactory: factoryFor(ctx.aws, accountId, ctx.config.maxAttempts) },
+    { accounts: [accountId], regions: [REGION], controls: [controlId], source: 'sagemaker', resource },
+    { config: ctx.config, clientFactory: ctx.services.aws.factory },
   );
   return report.results.find((r) => r.controlId === controlId)?.status ?? 'MISSING';
 }

@@ -8,6 +8,7 @@ import type { RemediationPlan } from '../../src/plans/plan.js';
 import type { AwsStandin } from '../support/aws-standin/index.js';
 import {
   ACCOUNT,
+  APPROVER,
   REGION,
   closeStandins,
   createCtx,
@@ -114,7 +115,7 @@ describe('job definition swap: faults at each step leave every schedule on an ex
 
 describe('executor: crash and resume, rollback from the saved copy', () => {
   async function planFor(): Promise<{ plan: RemediationPlan }> {
-    const client = ctx.services.aws.clients(ACCOUNT, REGION).sagemaker;
+    const client = ctx.services.aws.clients(ACCOUNT, REGION).sagemaker; // the audit role reads
     const ref = { kind: 'data-quality-job-definition' as const, name: 'dq-def', arn: aws.arn('data-quality-job-definition', ACCOUNT, REGION, 'dq-def'), accountId: ACCOUNT, region: REGION };
     const snapshot = await readResource(client, ref, { describe: true, tags: false });
     const control = getControl('SageMaker.11') as unknown as Control<'data-quality-job-definition'>;
@@ -122,7 +123,9 @@ describe('executor: crash and resume, rollback from the saved copy', () => {
   }
 
   function execContext(state: ExecutionState, persist: () => Promise<void>): ExecutionContext {
-    return { sagemaker: ctx.services.aws.clients(ACCOUNT, REGION).sagemaker, dryRun: false, pollIntervalMs: 10, maxPollIntervalMs: 50, defaultMaxWaitSeconds: 10, state, persist };
+    // The remediation role's session, as an approved fix has it.
+    const { sagemaker } = ctx.services.aws.remediation({ accountId: ACCOUNT, region: REGION, approvedBy: APPROVER, proposalId: 'pexecutor' });
+    return { sagemaker, dryRun: false, pollIntervalMs: 10, maxPollIntervalMs: 50, defaultMaxWaitSeconds: 10, state, persist };
   }
 
   it('the process dies right after CreateDataQualityJobDefinition → the re-run skips the create and finishes', async () => {

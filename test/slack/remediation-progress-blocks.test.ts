@@ -24,6 +24,17 @@ const view = (over: Partial<RemediationProgressView> = {}): RemediationProgressV
 });
 
 describe('remediation progress message (pure)', () => {
+  it('says where to find the fix in CloudTrail: the session of the remediation role and the approver, or that it runs as the audit role', () => {
+    const identity = { roleArn: 'arn:aws:iam::123456789012:role/sagemaker-audit-remediation', sessionName: 'U0APPROVER-pAbc', sourceIdentity: 'U0APPROVER' };
+    const context = (v: RemediationProgressView) => remediationProgressMessage(v).blocks.find((b) => b.block_id?.includes('-identity-')) as { elements: { text: string }[] } | undefined;
+    expect(context(view({ identity }))!.elements[0]!.text).toBe(
+      'CloudTrail: role `arn:aws:iam::123456789012:role/sagemaker-audit-remediation` · session `U0APPROVER-pAbc` · source identity `U0APPROVER`',
+    );
+    expect(context(view({ identity: {} }))!.elements[0]!.text).toContain('runs with the audit role');
+    expect(context(view())).toBeUndefined();
+    expect(messageProblem({ channel: 'C1', ...remediationProgressMessage(view({ identity })) })).toBeNull();
+  });
+
   it('shows one icon per step state and marks a dry run', () => {
     const m = remediationProgressMessage(view({ dryRun: true, steps: [
       { title: 'a', state: 'done' },

@@ -1,4 +1,5 @@
 import type { AutomatedOperationName, OperationName } from '../../plans/steps.js';
+import type { Permission } from '../../aws/permissions.js';
 import type { Operation } from './define.js';
 import { endpointConfigCreateCopy } from './endpoint-config/create-copy.js';
 import { endpointConfigDeleteIfUnused } from './endpoint-config/delete-if-unused.js';
@@ -54,7 +55,7 @@ export function automatedOperation(name: OperationName | string): Operation | un
 /** Every SDK command that changes something: a dry run must send none of them. */
 export const MUTATING_COMMANDS: readonly string[] = [...new Set(ALL.flatMap((op) => op.mutatingCommands))].sort();
 
-/** Every IAM action the approved fixes need. */
-export function remediationIamActions(): string[] {
-  return [...new Set(ALL.flatMap((op) => op.iamActions))].sort();
+/** What the approved fixes need, each permission with the operation that declares it. */
+export function operationPermissions(): { operation: Operation; permission: Permission }[] {
+  return ALL.flatMap((operation) => operation.permissions.map((permission) => ({ operation, permission })));
 }

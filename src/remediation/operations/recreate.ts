@@ -1,6 +1,6 @@
 import type { RecreatableKind } from '../../aws/kinds/index.js';
 import type { JsonValue } from '../../plans/plan.js';
-import { PlanStoppedError, RemediationError, isNotFound } from '../errors.js';
+import { PlanStoppedError, RemediationError, isAlreadyExists, isNotFound } from '../errors.js';
 import { addUnique, copyKey, isSubset, nowIso, readAllTags, settableTags, toJson } from './step-run.js';
 import type { SavedCopy, StepRun } from './step-run.js';
 
@@ -65,12 +65,48 @@ export async function createCopy(run: StepRun, kind: RecreatableKind, input: Rec
     facts.createIntent = addUnique(facts.createIntent, newName);
     await run.ctx.persist();
   }
-  await run.mutate(kind.create.operation, { [kind.nameField]: newName, ...shown }, () => kind.create.call(run.client, input));
+  try {
+    await createOnce(run, kind, input, { [kind.nameField]: newName, ...shown }, expected);
+  } catch (err) {
+    // Someone else's resource under that name: never this fix's to remove.
+    if (err instanceof PlanStoppedError && err.code === 'NameTaken' && !run.dryRun) {
+      facts.createIntent = (facts.createIntent ?? []).filter((n) => n !== newName);
+      await run.ctx.persist();
+    }
+    throw err;
+  }
   if (!run.dryRun) {
     facts.created = addUnique(facts.created, newName);
     await run.ctx.persist();
   }
   return 'created';
+}
+
+/**
+ * Create, once. When SageMaker answers that the name is taken although the Describe before found nothing, a first
+ * attempt went through and only its answer was lost (the SDK retried a 5xx or a dropped connection): the resource is
+ * there with the settings sent, and the step goes on. Anything else under that name was not made by this fix.
+ */
+async function createOnce(run: StepRun, kind: RecreatableKind, input: Record<string, unknown>, shown: Record<string, unknown>, expected: Record<string, unknown>): Promise<void> {
+  try {
+    await run.mutate(kind.create.operation, shown, () => kind.create.call(run.client, input));
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    const name = String(input[kind.nameField]);
+    const existing = await describeIfExists(run, kind, name);
+    if (!existing || !isSubset(expected, existing)) {
+      throw new PlanStoppedError(`${kind.label} ${name} was created by someone else meanwhile, with other settings; rename or delete it, then run /sagemaker-audit again`, 'NameTaken');
+    }
+  }
+}
+
+/** Delete, once: a retried Delete whose first attempt went through (its answer lost) meets "not found", which is done. */
+async function deleteOnce(run: StepRun, kind: RecreatableKind, name: string): Promise<void> {
+  try {
+    await run.mutate(kind.delete.operation, { [kind.nameField]: name }, () => kind.delete.call(run.client, name));
+  } catch (err) {
+    if (!isNotFound(err)) throw err;
+  }
 }
 
 /** Deletes the old resource once nothing uses it; its copy must be in the job. */
@@ -84,7 +120,7 @@ export async function deleteIfUnused(run: StepRun, kind: RecreatableKind, name: 
     throw new RemediationError(`refusing to delete ${name}: still used by ${usersLabel} ${users.join(', ')}`, 'StillInUse', false);
   }
   if (users.length > 0) run.notes.push(`in a real run the ${usersLabel} ${users.join(', ')} would have been moved first`);
-  await run.mutate(kind.delete.operation, { [kind.nameField]: name }, () => kind.delete.call(run.client, name));
+  await deleteOnce(run, kind, name);
   if (!run.dryRun) {
     run.ctx.state.facts.deleted = addUnique(run.ctx.state.facts.deleted, name);
     await run.ctx.persist();
@@ -97,7 +133,9 @@ export async function restoreOriginal(run: StepRun, kind: RecreatableKind, name:
   if (await describeIfExists(run, kind, name)) return [];
   const saved = run.ctx.state.savedCopies[copyKey(kind.kind, name)];
   if (!saved) throw new RemediationError(`${name} is gone and no copy of it was saved`, 'NoSnapshot', false);
-  await run.mutate(kind.create.operation, { [kind.nameField]: name }, () => kind.create.call(run.client, createInputFrom(kind, saved.detail, name, saved.tags)));
+  const input = createInputFrom(kind, saved.detail, name, saved.tags);
+  const { [kind.nameField]: _name, Tags: _tags, ...expected } = input;
+  await createOnce(run, kind, input, { [kind.nameField]: name }, expected);
   return [`recreated ${name} from its saved copy (same name and tags)`];
 }
 
@@ -111,6 +149,6 @@ export function madeByThisPlan(run: StepRun, name: string): boolean {
 export async function removeCopyIfUnused(run: StepRun, kind: RecreatableKind, name: string, users: string[]): Promise<string[]> {
   if (!madeByThisPlan(run, name) || !(await describeIfExists(run, kind, name))) return [];
   if (users.length > 0) return [`kept ${name}: still used by ${users.join(', ')} (delete it once they have moved back)`];
-  await run.mutate(kind.delete.operation, { [kind.nameField]: name }, () => kind.delete.call(run.client, name));
+  await deleteOnce(run, kind, name);
   return [`deleted the new ${kind.label} ${name}`];
 }

@@ -1,6 +1,7 @@
 import { LIMITS } from '../ids.js';
 import { chunkLines, formatDuration, mention, safe } from '../format.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
+import type { SessionIdentity } from '../../aws/sessions.js';
 import type { ProgressPhase, ProgressStep, ProgressView, RemediationOutcome, StepState } from '../../remediation/progress.js';
 import type { KnownBlock } from './types.js';
 
@@ -62,6 +63,15 @@ function section(blockId: string, text: string): KnownBlock {
   return { type: 'section', block_id: blockId, text: { type: 'mrkdwn', text: truncate(text, LIMITS.sectionText) } };
 }
 
+/** Where to find the fix in CloudTrail: the remediation role's session and its source identity (the approver). */
+export function identityLine(identity: SessionIdentity): string {
+  if (!identity.roleArn) return 'CloudTrail: the fix runs with the audit role\'s credentials (REMEDIATION_ROLE is not set), so it does not name the approver.';
+  const parts = [`CloudTrail: role ${code(truncate(identity.roleArn, 200))}`];
+  if (identity.sessionName) parts.push(`session ${code(identity.sessionName)}`);
+  if (identity.sourceIdentity) parts.push(`source identity ${code(identity.sourceIdentity)}`);
+  return parts.join(' · ');
+}
+
 export function remediationProgressText(view: RemediationProgressView): string {
   const prefix = view.dryRun ? '[DRY RUN] ' : '';
   // `text` is parsed as mrkdwn too: AWS names are escaped here as well.
@@ -78,6 +88,7 @@ export function remediationProgressBlocks(view: RemediationProgressView): KnownB
   ];
   if (view.note) heading.push(safe(view.note, 600));
   blocks.push(section(id('head'), heading.join('\n')));
+  if (view.identity) blocks.push({ type: 'context', block_id: id('identity'), elements: [{ type: 'mrkdwn', text: identityLine(view.identity) }] });
 
   if (view.steps.length > 0) {
     const chunks = chunkLines(view.steps.map(stepLine), LIMITS.sectionText - 100);

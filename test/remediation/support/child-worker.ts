@@ -3,7 +3,7 @@
  * It prints "ready" once the worker listens, and "stop-sent" is visible to the parent through the AWS stand-in.
  */
 import { pino } from 'pino';
-import { createAwsClients, type AwsClients } from '../../../src/aws/clients.js';
+import { defaultClientFactory } from '../../../src/aws/clients.js';
 import { QUEUE_NAMES } from '../../../src/queue/names.js';
 import { createServices } from '../../../src/services.js';
 import { startWorkers } from '../../../workers/index.js';
@@ -12,7 +12,8 @@ import { testConfig } from '../harness.js';
 interface Options {
   prefix: string;
   awsUrl: string;
-  keys: Record<string, { accessKeyId: string; secretAccessKey: string }>;
+  /** The hub account's keys: the source of the member roles' sessions. */
+  hubKeys: { accessKeyId: string; secretAccessKey: string };
   slackUrl: string;
   slackToken: string;
   lockDurationMs: number;
@@ -20,12 +21,8 @@ interface Options {
 
 const o = JSON.parse(process.argv[2] ?? '{}') as Options;
 const config = testConfig(o.prefix, { SLACK_BOT_TOKEN: o.slackToken, SLACK_API_URL: o.slackUrl });
-const clients = Object.assign(
-  (accountId: string, region: string): AwsClients => createAwsClients({ region, credentials: async () => o.keys[accountId]!, endpoint: o.awsUrl, maxAttempts: 3 }),
-  { close: () => undefined },
-);
 const services = createServices(config, pino({ level: 'silent' }), {
-  clients,
+  clientFactory: defaultClientFactory({ maxAttempts: 3, endpoint: o.awsUrl, credentials: async () => o.hubKeys }),
   slackClientOptions: { retryConfig: { retries: 0 } },
   tuning: { remediationTiming: { pollIntervalMs: 20, maxPollIntervalMs: 50, defaultMaxWaitSeconds: 30 } },
 });

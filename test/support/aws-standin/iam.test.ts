@@ -1,5 +1,6 @@
 import {
   CreateDataQualityJobDefinitionCommand,
+  CreateEndpointCommand,
   CreateEndpointConfigCommand,
   CreateMonitoringScheduleCommand,
   CreateModelCommand,
@@ -10,6 +11,7 @@ import {
   SageMakerClient,
   StartNotebookInstanceCommand,
   StopNotebookInstanceCommand,
+  UpdateEndpointCommand,
   UpdateNotebookInstanceCommand,
 } from '@aws-sdk/client-sagemaker';
 import { BatchUpdateFindingsCommand, GetFindingsCommand, SecurityHubClient } from '@aws-sdk/client-securityhub';
@@ -260,6 +262,49 @@ describe('enforcing mode', () => {
       expect(definition).toContain(`iam:PassRole on resource: ${OTHER_ROLE}`);
       // The permitted role gets past IAM to SageMaker's own validation.
       expect(await passes(client.send(new CreateDataQualityJobDefinitionCommand({ JobDefinitionName: 'dq', RoleArn: EXECUTION_ROLE } as never)))).toMatch(/^\d validation errors? detected/);
+    } finally {
+      standin.setIdentityPolicy(user, undefined);
+    }
+  });
+
+  it('KMS as SageMaker documents it: starting a notebook with KmsKeyId needs kms:DescribeKey and kms:CreateGrant through SageMaker; deploying an endpoint config needs it on the config too', async () => {
+    const key = `arn:aws:kms:us-east-1:${MEMBER}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+    const user = `arn:aws:iam::${HUB}:user/standin`;
+    const viaSageMaker = { StringLike: { 'kms:ViaService': 'sagemaker.*.amazonaws.com' } };
+    const sagemakerOnly: PolicyDocument = {
+      Statement: [
+        { Effect: 'Allow', Action: 'sagemaker:*', Resource: '*' },
+        { Effect: 'Allow', Action: 'iam:PassRole', Resource: EXECUTION_ROLE },
+      ],
+    };
+    const withKms: PolicyDocument = {
+      Statement: [
+        ...(sagemakerOnly.Statement as object[]),
+        { Effect: 'Allow', Action: 'kms:CreateGrant', Resource: key, Condition: { ...viaSageMaker, Bool: { 'kms:GrantIsForAWSResource': 'true' } } },
+        { Effect: 'Allow', Action: 'kms:DescribeKey', Resource: key, Condition: viaSageMaker },
+      ] as PolicyDocument['Statement'],
+    };
+    standin.invoke('CreateNotebookInstance', { NotebookInstanceName: 'sealed', InstanceType: 'ml.t3.medium', RoleArn: EXECUTION_ROLE, KmsKeyId: key });
+    standin.forceStatus(HUB, 'us-east-1', 'notebook-instance', 'sealed', 'Stopped');
+    standin.invoke('CreateModel', { ModelName: 'sealed-model', PrimaryContainer: { Image: 'img' } });
+    standin.invoke('CreateEndpointConfig', { EndpointConfigName: 'plain', ProductionVariants: [{ VariantName: 'v', ModelName: 'sealed-model', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] });
+    standin.invoke('CreateEndpointConfig', { EndpointConfigName: 'sealed', KmsKeyId: key, ProductionVariants: [{ VariantName: 'v', ModelName: 'sealed-model', InstanceType: 'ml.m5.large', InitialInstanceCount: 1 }] });
+    const client = sm(base);
+    try {
+      standin.setIdentityPolicy(user, sagemakerOnly);
+      const start = await caught(client.send(new StartNotebookInstanceCommand({ NotebookInstanceName: 'sealed' })));
+      expect(start).toMatchObject({ name: 'AccessDeniedException', message: `User: ${user} is not authorized to perform: kms:DescribeKey on resource: ${key} because no identity-based policy allows the kms:DescribeKey action` });
+      await client.send(new CreateEndpointCommand({ EndpointName: 'ep', EndpointConfigName: 'plain' }));
+      const deploy = await caught(client.send(new CreateEndpointCommand({ EndpointName: 'ep-sealed', EndpointConfigName: 'sealed' })));
+      expect(deploy).toMatchObject({ message: expect.stringContaining(`kms:CreateGrant on resource: ${key}`) });
+
+      standin.setIdentityPolicy(user, withKms);
+      await client.send(new StartNotebookInstanceCommand({ NotebookInstanceName: 'sealed' }));
+      await client.send(new CreateEndpointCommand({ EndpointName: 'ep-sealed', EndpointConfigName: 'sealed' }));
+      // UpdateEndpoint is authorized on the configuration it deploys as well as on the endpoint.
+      standin.setIdentityPolicy(user, { Statement: [{ Effect: 'Allow', Action: 'sagemaker:*', Resource: `arn:aws:sagemaker:*:${HUB}:endpoint/*` }] });
+      const update = await caught(client.send(new UpdateEndpointCommand({ EndpointName: 'ep', EndpointConfigName: 'plain' })));
+      expect(update).toMatchObject({ message: expect.stringContaining(`sagemaker:UpdateEndpoint on resource: arn:aws:sagemaker:us-east-1:${HUB}:endpoint-config/plain`) });
     } finally {
       standin.setIdentityPolicy(user, undefined);
     }

@@ -179,12 +179,46 @@ function passedRoles(call: AuthorizedCall): string[] {
   return [...new Set(roles.filter((r): r is string => !!r))];
 }
 
+/** The key ARN of a KmsKeyId as SageMaker takes it: an ARN, a key id, or an alias (name or ARN). */
+export function kmsKeyArn(keyId: string, region: string, accountId: string): string {
+  if (keyId.startsWith('arn:')) return keyId;
+  return keyId.startsWith('alias/') ? `arn:aws:kms:${region}:${accountId}:${keyId}` : `arn:aws:kms:${region}:${accountId}:key/${keyId}`;
+}
+
+/**
+ * The KMS permissions SageMaker's permissions reference documents for the caller: starting a notebook instance that
+ * has a KmsKeyId needs kms:DescribeKey and kms:CreateGrant on it; deploying an endpoint configuration with a
+ * KmsKeyId (CreateEndpoint, UpdateEndpoint) needs kms:CreateGrant. SageMaker makes those calls on the caller's
+ * behalf, so kms:ViaService is SageMaker's and the grant is for an AWS resource.
+ */
+function kmsPermissions(call: AuthorizedCall, context: AuthzRequest['context']): AuthzRequest[] {
+  const { input, state, now, region, accountId } = call;
+  let key: string | undefined;
+  let actions: string[] = [];
+  if (call.operation === 'StartNotebookInstance') {
+    key = str(getResource(state, 'notebook-instance', str(input.NotebookInstanceName) ?? '', now)?.input.KmsKeyId);
+    actions = ['kms:DescribeKey', 'kms:CreateGrant'];
+  } else if (call.operation === 'CreateEndpoint' || call.operation === 'UpdateEndpoint') {
+    key = str(getResource(state, 'endpoint-config', str(input.EndpointConfigName) ?? '', now)?.input.KmsKeyId);
+    actions = ['kms:CreateGrant'];
+  }
+  if (!key) return [];
+  const resource = kmsKeyArn(key, region, accountId);
+  const kmsContext = { ...context, 'kms:viaservice': `sagemaker.${region}.amazonaws.com` };
+  return actions.map((action) => ({ action, resource, context: action === 'kms:CreateGrant' ? { ...kmsContext, 'kms:grantisforawsresource': 'true' } : kmsContext }));
+}
+
 function sagemakerPermissions(call: AuthorizedCall, context: AuthzRequest['context']): AuthzRequest[] {
   const resource = sagemakerResource(call.operation, call.input, call.region, call.accountId);
   const reqs: AuthzRequest[] = [{ action: `sagemaker:${call.operation}`, resource, context }];
+  // Deploying a configuration is authorized on the configuration too.
+  if (call.operation === 'CreateEndpoint' || call.operation === 'UpdateEndpoint') {
+    reqs.push({ action: `sagemaker:${call.operation}`, resource: sagemakerArn('endpoint-config', call.accountId, call.region, str(call.input.EndpointConfigName) ?? ''), context });
+  }
   for (const role of passedRoles(call)) reqs.push({ action: 'iam:PassRole', resource: role, context: { ...context, 'iam:passedtoservice': 'sagemaker.amazonaws.com' } });
   if (call.operation.startsWith('Create') && Array.isArray(call.input.Tags) && call.input.Tags.length > 0) {
     reqs.push({ action: 'sagemaker:AddTags', resource, context: { ...context, 'sagemaker:taggingaction': call.operation } });
   }
+  reqs.push(...kmsPermissions(call, context));
   return reqs;
 }

@@ -103,6 +103,11 @@ export interface FailNextOptions {
   count?: number;
   /** Only calls whose input (wire JSON) matches fail. */
   match?: (input: Json, call: CallInfo) => boolean;
+  /**
+   * The call takes effect, then its answer is the error: a response lost after the service acted (the SDK retries a
+   * 5xx, and the retry meets what the first attempt did).
+   */
+  afterEffect?: boolean;
 }
 
 export interface AwsStandin {
@@ -295,7 +300,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
   const limiter = new SlidingSecondLimiter();
   let calls: CallRecord[] = [];
   const trail: CloudTrailRecord[] = [];
-  let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match'] }> = [];
+  let faults: Array<{ operation: string; error: InjectedError; remaining: number; match?: FailNextOptions['match']; afterEffect?: boolean }> = [];
 
   const accountOf = (akid: string): string => {
     const mapped = accessKeys.get(akid) ?? shared.sessions.get(akid)?.accountId;
@@ -340,7 +345,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
       calls = [];
     },
     failNext(operation, error, opts = {}) {
-      faults.push({ operation, error, remaining: opts.count ?? 1, match: opts.match });
+      faults.push({ operation, error, remaining: opts.count ?? 1, match: opts.match, afterEffect: opts.afterEffect });
     },
     clearFaults() {
       faults = [];
@@ -435,13 +440,13 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     close: async () => {},
   };
 
-  function takeFault(call: CallInfo, input: Json): AwsError | undefined {
+  function takeFault(call: CallInfo, input: Json): { error: AwsError; afterEffect: boolean } | undefined {
     const i = faults.findIndex((f) => f.remaining > 0 && (f.operation === call.operation || f.operation === `${call.service}:${call.operation}`) && (!f.match || f.match(input, call)));
     if (i < 0) return undefined;
     const f = faults[i]!;
     f.remaining -= 1;
     if (f.remaining <= 0) faults.splice(i, 1);
-    return toAwsError(f.error);
+    return { error: toAwsError(f.error), afterEffect: f.afterEffect === true };
   }
 
   function throttleRateFor(service: Service): number {
@@ -530,7 +535,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     };
 
     const injected = takeFault(call, input);
-    if (injected) return fail(injected);
+    if (injected && !injected.afterEffect) return fail(injected.error);
     const rate = throttleRateFor(service);
     if (rate > 0 && random() < rate) {
       record.throttled = true;
@@ -556,6 +561,7 @@ export async function startAwsStandin(options: AwsStandinOptions = {}): Promise<
     const ctx: CallContext = { service, operation, accountId, region, accessKeyId, callerArn, state: regionState, now: now(), shared, query: url.searchParams };
     try {
       const result = await handler(ctx, input);
+      if (injected) return fail(injected.error);
       audit({ result });
       if (protocol === 'query') return { status: 200, headers: { 'content-type': 'text/xml', 'x-amzn-requestid': requestId }, body: stsResponseXml(operation, result, requestId) };
       return {

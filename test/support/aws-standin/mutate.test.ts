@@ -227,6 +227,17 @@ describe('fault injection and counters', () => {
     expect(await caught(sm().send(new DescribeNotebookInstanceCommand({ NotebookInstanceName: 'target' })))).toMatchObject({ name: 'ValidationException' });
   });
 
+  it('afterEffect: the call takes effect and answers the error; the SDK retries it and meets its own effect', async () => {
+    standin.failNext('CreateModel', { code: 'InternalFailure', message: 'We encountered an internal error.', status: 500 }, { afterEffect: true });
+    const once = await caught(sm().send(new CreateModelCommand({ ModelName: 'lost-answer', PrimaryContainer: { Image: 'img' } })));
+    expect(once).toMatchObject({ name: 'InternalFailure', $metadata: { httpStatusCode: 500 } });
+    expect(standin.region(standin.defaultAccountId, 'us-east-1').table('model').get('lost-answer')).toBeDefined();
+    standin.failNext('CreateModel', { code: 'InternalFailure', status: 500 }, { afterEffect: true });
+    const retried = new SageMakerClient({ endpoint: standin.url, region: 'us-east-1', credentials, maxAttempts: 2 });
+    const again = await caught(retried.send(new CreateModelCommand({ ModelName: 'lost-twice', PrimaryContainer: { Image: 'img' } })));
+    expect(again).toMatchObject({ name: 'ValidationException', message: expect.stringContaining('Cannot create already existing model'), $metadata: { attempts: 2 } });
+  });
+
   it('accessDenied and regionDisabled per account/region', async () => {
     standin.region(standin.defaultAccountId, 'eu-north-1').accessDenied = true;
     standin.region(standin.defaultAccountId, 'me-central-1').regionDisabled = true;

@@ -1,6 +1,7 @@
 import type { ProductionVariant } from '@aws-sdk/client-sagemaker';
 import { endpointConfig } from '../../../aws/kinds/index.js';
 import type { JsonValue } from '../../../plans/plan.js';
+import { kmsThroughSageMaker, passExecutionRole, tagOnCreate } from '../../../aws/permissions.js';
 import { defineOperation, sagemakerCalls } from '../define.js';
 import { createCopy, createInputFrom, saveCopy } from '../recreate.js';
 import { rollbackEndpointSwitch } from './endpoints.js';
@@ -9,7 +10,12 @@ export const endpointConfigCreateCopy = defineOperation({
   name: 'endpoint-config.create-copy',
   description: 'Create a copy of the endpoint config under a new name with the compliant settings',
   // Its undo recreates a deleted original, switches endpoints back and deletes the copy.
-  ...sagemakerCalls({ reads: ['DescribeEndpointConfig', 'ListTags', 'ListEndpoints', 'DescribeEndpoint'], writes: ['CreateEndpointConfig', 'AddTags', 'UpdateEndpoint', 'DeleteEndpointConfig'] }),
+  ...sagemakerCalls(
+    { reads: ['DescribeEndpointConfig', 'ListTags', 'ListEndpoints', 'DescribeEndpoint'], writes: ['CreateEndpointConfig', 'UpdateEndpoint', 'DeleteEndpointConfig'], tagsOf: ['endpoint-config'] },
+    tagOnCreate(['CreateEndpointConfig'], ['endpoint-config']),
+    passExecutionRole('CreateEndpointConfig hands SageMaker the copied ExecutionRoleArn, when the original has one'),
+    ...kmsThroughSageMaker('the copy keeps the original KmsKeyId; UpdateEndpoint back to a config with a key (the undo) has SageMaker create a grant on it'),
+  ),
   destructive: false,
   async run(run, p) {
     // The copy is in the job before anything changes.

@@ -1,7 +1,7 @@
 import { DescribeEndpointCommand, UpdateEndpointCommand, paginateListEndpoints } from '@aws-sdk/client-sagemaker';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import { endpointConfig } from '../../../aws/kinds/index.js';
-import { isNotFound } from '../../errors.js';
+import { RemediationError, isNotFound } from '../../errors.js';
 import { madeByThisPlan, removeCopyIfUnused, restoreOriginal } from '../recreate.js';
 import { pollUntil } from '../step-run.js';
 import type { PollVerdict, StepRun } from '../step-run.js';
@@ -64,8 +64,19 @@ export function waitEndpointSettled(run: StepRun, name: string, maxWaitSeconds: 
   });
 }
 
+/**
+ * UpdateEndpoint to `to`. SageMaker refuses an update while one is in progress ("Cannot update in-progress
+ * endpoint"): when the update in progress deploys `to` (PendingDeploymentSummary), it is this very update whose answer
+ * was lost and retried, and it is under way.
+ */
 export async function switchEndpoint(run: StepRun, name: string, to: string): Promise<void> {
-  await run.mutate('UpdateEndpoint', { EndpointName: name, EndpointConfigName: to }, () => run.client.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: to })));
+  try {
+    await run.mutate('UpdateEndpoint', { EndpointName: name, EndpointConfigName: to }, () => run.client.send(new UpdateEndpointCommand({ EndpointName: name, EndpointConfigName: to })));
+  } catch (err) {
+    if (!(err instanceof RemediationError) || err.code !== 'ValidationException' || !/in-progress/i.test(err.message)) throw err;
+    const d = await describeEndpoint(run, name);
+    if (d?.PendingDeploymentSummary?.EndpointConfigName !== to) throw err;
+  }
 }
 
 /**

@@ -1,3 +1,4 @@
+import { kmsThroughSageMaker } from '../../../aws/permissions.js';
 import { defineOperation, sagemakerCalls } from '../define.js';
 import { addUnique } from '../step-run.js';
 import { endpointsUsing, switchEndpoint, useOf, waitEndpointSettled } from './endpoints.js';
@@ -5,7 +6,10 @@ import { endpointsUsing, switchEndpoint, useOf, waitEndpointSettled } from './en
 export const endpointsSwitchConfig = defineOperation({
   name: 'endpoints.switch-config',
   description: 'UpdateEndpoint on every endpoint that uses the old config, to the new config',
-  ...sagemakerCalls({ reads: ['ListEndpoints', 'DescribeEndpoint'], writes: ['UpdateEndpoint'] }),
+  ...sagemakerCalls(
+    { reads: ['ListEndpoints', 'DescribeEndpoint'], writes: ['UpdateEndpoint'] },
+    ...kmsThroughSageMaker('UpdateEndpoint to a config with KmsKeyId has SageMaker create a grant on the key for the new instances'),
+  ),
   destructive: false,
   async run(run, p) {
     const facts = run.ctx.state.facts;

@@ -1,26 +1,28 @@
 import type { MonitoringNetworkConfig } from '@aws-sdk/client-sagemaker';
 import { JOB_DEFINITIONS } from '../../../aws/kinds/index.js';
 import { RemediationError } from '../../errors.js';
-import { defineOperation } from '../define.js';
+import { kmsThroughSageMaker, passExecutionRole, tagOnCreate } from '../../../aws/permissions.js';
+import { defineOperation, sagemakerCalls } from '../define.js';
 import { createCopy, createInputFrom } from '../recreate.js';
 import { copyKey, settableTags } from '../step-run.js';
-import { SWAP_SCHEDULE_CALLS, rollbackDefinitionSwap } from './swap.js';
+import { rollbackDefinitionSwap } from './swap.js';
 
 const descriptors = Object.values(JOB_DEFINITIONS);
-const calls = [
-  ...descriptors.flatMap((d) => [d.describe.operation, d.create.operation, d.delete.operation]),
-  ...SWAP_SCHEDULE_CALLS,
-  'ListTags',
-  'AddTags',
-];
+const creates = descriptors.map((d) => d.create.operation);
 
 export const jobDefinitionCreateCompliant = defineOperation({
   name: 'job-definition.create-compliant',
   description: 'Create the compliant copy of the job definition under a new name',
-  sdkCommands: calls,
   // Its undo recreates a deleted original, repoints schedules back and deletes the copy.
-  mutatingCommands: [...descriptors.flatMap((d) => [d.create.operation, d.delete.operation]), 'UpdateMonitoringSchedule', 'AddTags'],
-  iamActions: calls.map((c) => `sagemaker:${c}`),
+  ...sagemakerCalls(
+    {
+      reads: [...descriptors.map((d) => d.describe.operation), 'ListMonitoringSchedules', 'DescribeMonitoringSchedule'],
+      writes: [...creates, ...descriptors.map((d) => d.delete.operation), 'UpdateMonitoringSchedule'],
+    },
+    tagOnCreate(creates, descriptors.map((d) => d.kind)),
+    passExecutionRole('Create*JobDefinition hands SageMaker the copied RoleArn, the role its monitoring jobs run as'),
+    ...kmsThroughSageMaker('the copy keeps the KmsKeyId of its outputs and VolumeKmsKeyId of its volumes; granted as for the processing jobs it runs'),
+  ),
   destructive: false,
   async run(run, p) {
     const descriptor = JOB_DEFINITIONS[p.kind];

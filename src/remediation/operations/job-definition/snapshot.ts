@@ -1,13 +1,11 @@
 import { JOB_DEFINITIONS } from '../../../aws/kinds/index.js';
-import { defineOperation } from '../define.js';
+import { defineOperation, sagemakerCalls } from '../define.js';
 import { saveCopy } from '../recreate.js';
 
 export const jobDefinitionSnapshot = defineOperation({
   name: 'job-definition.snapshot',
   description: 'Keep a complete copy of the job definition and its tags in the job before any change',
-  sdkCommands: [...Object.values(JOB_DEFINITIONS).map((d) => d.describe.operation), 'ListTags'],
-  mutatingCommands: [],
-  iamActions: [...Object.values(JOB_DEFINITIONS).map((d) => `sagemaker:${d.describe.operation}`), 'sagemaker:ListTags'],
+  ...sagemakerCalls({ reads: [...Object.values(JOB_DEFINITIONS).map((d) => d.describe.operation), 'ListTags'], tagsOf: Object.values(JOB_DEFINITIONS).map((d) => d.kind) }),
   destructive: false,
   async run(run, p) {
     const { copy, saved } = await saveCopy(run, JOB_DEFINITIONS[p.kind], p.name);

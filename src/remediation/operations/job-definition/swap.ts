@@ -12,9 +12,6 @@ import type { StepRun } from '../step-run.js';
  * delete the old only when nothing references it. This module holds what the swap's steps share and its undo.
  */
 
-/** The SageMaker calls a swap's undo makes besides the create/delete of the definition. */
-export const SWAP_SCHEDULE_CALLS = ['ListMonitoringSchedules', 'DescribeMonitoringSchedule', 'UpdateMonitoringSchedule'] as const;
-
 /** Points one schedule at `definition`, keeping its cron (ScheduleConfig) and type. */
 export async function pointScheduleAt(run: StepRun, kind: JobDefinitionKind, d: DescribeMonitoringScheduleResponse, definition: string): Promise<void> {
   const name = d.MonitoringScheduleName ?? '';

@@ -1,11 +1,16 @@
 import { PlanStoppedError } from '../../errors.js';
+import { kmsThroughSageMaker, passExecutionRole } from '../../../aws/permissions.js';
 import { defineOperation, sagemakerCalls } from '../define.js';
 import { describeNotebook, notebookFailedMessage, startNotebook, waitForNotebook } from './notebook.js';
 
 export const notebookStartIfWasRunning = defineOperation({
   name: 'notebook.start-if-was-running',
   description: 'Start the notebook instance again if it was running before the plan',
-  ...sagemakerCalls({ reads: ['DescribeNotebookInstance'], writes: ['StartNotebookInstance'] }),
+  ...sagemakerCalls(
+    { reads: ['DescribeNotebookInstance'], writes: ['StartNotebookInstance'] },
+    passExecutionRole("StartNotebookInstance hands SageMaker the notebook's RoleArn again"),
+    ...kmsThroughSageMaker('starting a notebook instance with KmsKeyId has SageMaker create a grant on its key'),
+  ),
   destructive: false,
   async run(run, p) {
     const name = p.notebookName;

@@ -1,12 +1,18 @@
 import { StopNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
 import { PlanStoppedError, RemediationError } from '../../errors.js';
+import { kmsThroughSageMaker, passExecutionRole } from '../../../aws/permissions.js';
 import { defineOperation, sagemakerCalls } from '../define.js';
 import { describeNotebook, notebookFailedMessage, rememberInitialState, startNotebook, waitForNotebook } from './notebook.js';
 
 export const notebookStopIfRunning = defineOperation({
   name: 'notebook.stop-if-running',
   description: 'Stop the notebook instance if it is InService (waits out Pending/Updating first)',
-  ...sagemakerCalls({ reads: ['DescribeNotebookInstance'], writes: ['StopNotebookInstance', 'StartNotebookInstance'] }),
+  // Its undo starts the notebook again.
+  ...sagemakerCalls(
+    { reads: ['DescribeNotebookInstance'], writes: ['StopNotebookInstance', 'StartNotebookInstance'] },
+    passExecutionRole("StartNotebookInstance hands SageMaker the notebook's RoleArn again"),
+    ...kmsThroughSageMaker('starting a notebook instance with KmsKeyId has SageMaker create a grant on its key'),
+  ),
   destructive: false,
   async run(run, p) {
     const name = p.notebookName;

@@ -1,6 +1,7 @@
 import { UpdateMonitoringScheduleCommand } from '@aws-sdk/client-sagemaker';
 import type { MonitoringScheduleConfig } from '@aws-sdk/client-sagemaker';
 import { PlanStoppedError } from '../../errors.js';
+import { kmsThroughSageMaker, passExecutionRole } from '../../../aws/permissions.js';
 import { defineOperation, sagemakerCalls } from '../define.js';
 import { requireSchedule, waitScheduleNotPending } from '../monitoring-schedules.js';
 import { addUnique, copyKey, nowIso, toJson } from '../step-run.js';
@@ -12,7 +13,11 @@ import { addUnique, copyKey, nowIso, toJson } from '../step-run.js';
 export const scheduleUpdateNetworkConfig = defineOperation({
   name: 'schedule.update-network-config',
   description: 'UpdateMonitoringSchedule with the compliant NetworkConfig on its embedded job definition',
-  ...sagemakerCalls({ reads: ['DescribeMonitoringSchedule'], writes: ['UpdateMonitoringSchedule'] }),
+  ...sagemakerCalls(
+    { reads: ['DescribeMonitoringSchedule'], writes: ['UpdateMonitoringSchedule'] },
+    passExecutionRole("UpdateMonitoringSchedule hands SageMaker the embedded job definition's RoleArn"),
+    ...kmsThroughSageMaker('the embedded job definition keeps the KmsKeyId of its outputs and volumes; granted as for the processing jobs it runs'),
+  ),
   destructive: false,
   async run(run, p) {
     const name = p.scheduleName;

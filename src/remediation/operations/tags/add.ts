@@ -1,12 +1,16 @@
 import { AddTagsCommand } from '@aws-sdk/client-sagemaker';
+import { CONTROLS } from '../../../controls/index.js';
 import { defineOperation, sagemakerCalls } from '../define.js';
 import { readAllTags } from '../step-run.js';
+
+/** The kinds a tag control fixes (SageMaker.6, .7): the only ones this operation reads and writes tags of. */
+const TAGGED_KINDS = CONTROLS.filter((c) => c.metadata.checks === 'tags' && c.metadata.remediation !== 'manual').map((c) => c.metadata.resourceKind);
 
 /** Tags (SageMaker.6, .7): AddTags with only the keys that are missing; keys already there keep their value. */
 export const tagsAdd = defineOperation({
   name: 'tags.add',
   description: 'Add the required tags (AddTags)',
-  ...sagemakerCalls({ reads: ['ListTags'], writes: ['AddTags'] }),
+  ...sagemakerCalls({ reads: ['ListTags'], writes: ['AddTags'], tagsOf: TAGGED_KINDS }),
   destructive: false,
   async run(run, p) {
     const present = await readAllTags(run, p.resourceArn);
