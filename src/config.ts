@@ -54,28 +54,34 @@ const keyValues = z
 
 /**
  * A setting whose value is a YAML or JSON file (JSON is YAML): read once at start-up and validated, so a bad file
- * stops start-up with one line naming the variable, the file and the problem.
+ * stops start-up with one line per problem, each naming the variable, the file and the field.
  */
 const fileSetting = <T extends z.ZodType>(schema: T) =>
   z
     .string()
     .optional()
-    .transform((path, ctx): z.output<T> | undefined => {
+    .transform((path, ctx): { path: string; content: z.output<T> } | undefined => {
       if (path === undefined || path.trim() === '') return undefined;
-      let raw: unknown;
+      let text: string;
       try {
-        raw = parseYaml(readFileSync(path, 'utf8'));
+        text = readFileSync(path, 'utf8');
       } catch (err) {
         ctx.addIssue({ code: 'custom', message: `cannot read ${path}: ${(err as Error).message.split('\n')[0]}` });
         return z.NEVER;
       }
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        ctx.addIssue({ code: 'custom', message: `${path}: ${issue?.path.join('.') || '(file)'} ${issue?.message ?? 'is invalid'}` });
+      let raw: unknown;
+      try {
+        raw = parseYaml(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `${path} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}` });
         return z.NEVER;
       }
-      return parsed.data;
+      const parsed = schema.safeParse(raw);
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `${path}: ${issue.path.join('.') || '(file)'} ${issue.message}` });
+        return z.NEVER;
+      }
+      return { path, content: parsed.data };
     });
 
 const SLACK_CHANNEL = /^[CGD][A-Z0-9]{2,}$/;
@@ -186,7 +192,7 @@ const appEnv = z.object({
   QUEUE_PREFIX: queuePrefix,
   APPROVERS: list().pipe(z.array(slackPrincipal)),
   TWO_PERSON_RULE: bool(false),
-  APPROVAL_POLICY: z.string().trim().min(1, 'needs a file path').optional(),
+  APPROVAL_POLICY: fileSetting(policyFile),
   DIGEST_CHANNEL: z.string().optional(),
   DIGEST_CRON: z.string().optional().transform((v) => v ?? '0 9 * * *'),
   DIGEST_TZ: z.string().optional().transform((v) => v ?? 'UTC'),
@@ -380,7 +386,10 @@ export function loadConfig(env: Env): Config {
       problems.push(...err.problems);
     }
   }
-  if (!audit || !app || !approvalPolicy) throw new ConfigError(problems);
+  if (app?.EVENTS_QUEUE_URL && !app.ROUTING_FILE && !app.DIGEST_CHANNEL) {
+    problems.push('EVENTS_QUEUE_URL needs ROUTING_FILE or DIGEST_CHANNEL: the channel where what an event finds is posted');
+  }
+  if (!audit || !app || !approvalPolicy || problems.length > 0) throw new ConfigError(problems);
   return Object.freeze({
     ...audit,
     app: Object.freeze({
@@ -398,7 +407,7 @@ export function loadConfig(env: Env): Config {
       securityHubSync: app.SECURITYHUB_SYNC,
       acceptRiskMaxDays: app.ACCEPT_RISK_MAX_DAYS,
       events: { queueUrl: app.EVENTS_QUEUE_URL, debounceSeconds: app.EVENTS_DEBOUNCE_SECONDS },
-      routing: app.ROUTING_FILE,
+      routing: app.ROUTING_FILE?.content,
     }),
   });
 }
@@ -413,34 +422,17 @@ function principals(ids: readonly string[]): Principals {
  * every fix: one approver from APPROVERS, who may not be the requester when TWO_PERSON_RULE is on). No APPROVERS and
  * no file: no rule, so nobody may approve.
  */
-function loadApprovalPolicy(app: { APPROVERS: string[]; TWO_PERSON_RULE: boolean; APPROVAL_POLICY?: string | undefined }): ApprovalPolicy {
-  const path = app.APPROVAL_POLICY;
-  if (path === undefined) {
+function loadApprovalPolicy(app: { APPROVERS: string[]; TWO_PERSON_RULE: boolean; APPROVAL_POLICY?: { path: string; content: z.output<typeof policyFile> } | undefined }): ApprovalPolicy {
+  if (app.APPROVAL_POLICY === undefined) {
     const approvers = principals(app.APPROVERS);
     const rules: ApprovalRule[] =
       app.APPROVERS.length === 0 ? [] : [{ name: 'APPROVERS', match: {}, approvers, approvals: 1, requesterMayApprove: !app.TWO_PERSON_RULE }];
     return { source: 'APPROVERS', rules, riskApprovers: approvers, usesTags: false };
   }
   if (app.APPROVERS.length > 0) throw new ConfigError(['APPROVAL_POLICY replaces APPROVERS and TWO_PERSON_RULE: set one or the other']);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError([`APPROVAL_POLICY cannot read ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`]);
-  }
-  let raw: unknown;
-  try {
-    // YAML is a superset of JSON: one parser reads both.
-    raw = parseYaml(text);
-  } catch (err) {
-    throw new ConfigError([`APPROVAL_POLICY ${path} is not valid YAML or JSON: ${(err as Error).message.split('\n')[0]}`]);
-  }
-  const parsed = policyFile.safeParse(raw);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `APPROVAL_POLICY ${path}: ${i.path.join('.') || '(file)'} ${i.message}`));
-  }
+  const { path, content } = app.APPROVAL_POLICY;
   const problems: string[] = [];
-  const rules = parsed.data.rules.map((r, i): ApprovalRule => {
+  const rules = content.rules.map((r, i): ApprovalRule => {
     const approvers = principals(r.approvers);
     const rule: ApprovalRule = {
       name: r.name ?? `rule ${i + 1}`,
@@ -462,7 +454,7 @@ function loadApprovalPolicy(app: { APPROVERS: string[]; TWO_PERSON_RULE: boolean
   return {
     source: `APPROVAL_POLICY (${path})`,
     rules,
-    riskApprovers: parsed.data.riskApprovers ? principals(parsed.data.riskApprovers) : everyone,
+    riskApprovers: content.riskApprovers ? principals(content.riskApprovers) : everyone,
     usesTags: rules.some((r) => r.match.tags !== undefined),
   };
 }

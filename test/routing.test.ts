@@ -48,12 +48,12 @@ describe('ROUTING_FILE', () => {
     expect(routingNeeds(table)).toEqual({ tags: true, ous: true });
   });
 
-  it('a bad file stops start-up with one line naming the variable, the file and the problem', () => {
+  it('a bad file stops start-up with one line per problem, naming the variable, the file and the field', () => {
     const cases: [string, RegExp][] = [
       [file('bad-channel.yaml', 'default: { channel: general }'), /ROUTING_FILE .*bad-channel\.yaml: default\.channel must be a Slack channel id/],
       [file('no-match.yaml', 'default: { channel: C0X }\nroutes: [{ name: r, match: {}, channel: C0Y }]'), /routes\.0\.match needs at least one of/],
       [file('typo.yaml', 'default: { channel: C0X }\nroutes: [{ name: r, match: { acounts: [x] }, channel: C0Y }]'), /routes\.0\.match/],
-      [file('not-yaml.yaml', 'default: [: :'), /ROUTING_FILE cannot read .*not-yaml\.yaml/],
+      [file('not-yaml.yaml', 'default: [: :'), /ROUTING_FILE .*not-yaml\.yaml is not valid YAML or JSON/],
       [join(dir, 'missing.yaml'), /ROUTING_FILE cannot read .*missing\.yaml: ENOENT/],
     ];
     for (const [path, message] of cases) {
@@ -63,10 +63,17 @@ describe('ROUTING_FILE', () => {
       } catch (err) {
         if (err instanceof ConfigError) problems = err.problems;
       }
-      expect(problems, path).toHaveLength(1);
-      expect(problems[0]).toMatch(message);
-      expect(problems[0]).not.toContain('\n');
+      expect(problems.length, path).toBeGreaterThan(0);
+      expect(problems.some((p) => message.test(p)), problems.join('\n')).toBe(true);
+      for (const p of problems) expect(p).toMatch(/^ROUTING_FILE [^\n]+$/);
     }
+  });
+
+  it('events need somewhere to post: EVENTS_QUEUE_URL without ROUTING_FILE or DIGEST_CHANNEL stops start-up', () => {
+    const queue = 'https://sqs.us-east-1.amazonaws.com/111111111111/sagemaker-events';
+    expect(() => loadConfig({ ...base, EVENTS_QUEUE_URL: queue })).toThrow(/EVENTS_QUEUE_URL needs ROUTING_FILE or DIGEST_CHANNEL/);
+    expect(loadConfig({ ...base, EVENTS_QUEUE_URL: queue, DIGEST_CHANNEL: 'C0DIGEST' }).app.events.queueUrl).toBe(queue);
+    expect(loadConfig({ ...base, EVENTS_QUEUE_URL: queue, ROUTING_FILE: file('events.yaml', TABLE) }).app.routing?.default.channel).toBe('C0SECURITY');
   });
 
   it('JSON is YAML: the same table as JSON', () => {
