@@ -24,31 +24,42 @@ function move(counts: StatusCounts | undefined): void {
 }
 
 /**
- * Pure: returns a copy of the report where each FAILED result covered by a risk in force at `now` is SUPPRESSED,
- * with `acceptedRisk` set. Suppressed results leave the failure counts (summary is adjusted) but stay in `results`.
- * A resource-scoped risk wins over a control-in-account one when both cover a result.
+ * The risk in force at `now` that covers a result, if any: a resource-scoped risk wins over a control-in-account one
+ * when both cover it.
  */
-export function applyAcceptedRisks(report: AuditReport, risks: readonly AcceptedRiskRecord[], now: Date): AuditReport {
-  const inForce = risks
-    .filter((r) => isInForce(r, now))
-    .sort((a, b) => (a.scope === b.scope ? 0 : a.scope === 'resource' ? -1 : 1));
-  if (inForce.length === 0) return report;
-
+export function acceptedRiskLookup(risks: readonly AcceptedRiskRecord[], now: Date): (r: Pick<AuditResult, 'controlId' | 'accountId' | 'region' | 'resourceArn'>) => AcceptedRiskRecord | undefined {
   const byResource = new Map<string, AcceptedRiskRecord>();
   const byAccount = new Map<string, AcceptedRiskRecord>();
-  for (const r of inForce) {
+  for (const r of risks) {
+    if (!isInForce(r, now)) continue;
     const map = r.scope === 'resource' ? byResource : byAccount;
     const key = r.scope === 'resource' ? lower(`${r.controlId}|${r.accountId}|${r.region}|${r.resourceArn}`) : lower(`${r.controlId}|${r.accountId}`);
     if (!map.has(key)) map.set(key, r);
   }
+  return (result) =>
+    byResource.get(lower(`${result.controlId}|${result.accountId}|${result.region}|${result.resourceArn}`)) ?? byAccount.get(lower(`${result.controlId}|${result.accountId}`));
+}
 
+/** Pure: the results with each FAILED one covered by a risk in force at `now` SUPPRESSED, with `acceptedRisk` set. */
+export function suppressAccepted(results: readonly AuditResult[], risks: readonly AcceptedRiskRecord[], now: Date): AuditResult[] {
+  const riskFor = acceptedRiskLookup(risks, now);
+  return results.map((result) => {
+    const risk = result.status === 'FAILED' ? riskFor(result) : undefined;
+    return risk ? { ...result, status: 'SUPPRESSED' as const, acceptedRisk: toAcceptedRisk(risk) } : result;
+  });
+}
+
+/**
+ * Pure: returns a copy of the report where each FAILED result covered by a risk in force at `now` is SUPPRESSED,
+ * with `acceptedRisk` set. Suppressed results leave the failure counts (summary is adjusted) but stay in `results`.
+ */
+export function applyAcceptedRisks(report: AuditReport, risks: readonly AcceptedRiskRecord[], now: Date): AuditReport {
+  const results = suppressAccepted(report.results, risks, now);
   const summary = structuredClone(report.summary);
-  const results = report.results.map((result) => {
-    if (result.status !== 'FAILED') return result;
-    const risk =
-      byResource.get(lower(`${result.controlId}|${result.accountId}|${result.region}|${result.resourceArn}`)) ??
-      byAccount.get(lower(`${result.controlId}|${result.accountId}`));
-    if (!risk) return result;
+  let changed = false;
+  results.forEach((result, i) => {
+    if (result === report.results[i]) return;
+    changed = true;
     move(summary.byStatus);
     move(summary.byControl[result.controlId]);
     move(summary.byAccount[result.accountId]);
@@ -56,9 +67,8 @@ export function applyAcceptedRisks(report: AuditReport, risks: readonly Accepted
     if (summary.failedBySeverity[result.severity] !== undefined) {
       summary.failedBySeverity[result.severity] = Math.max(0, summary.failedBySeverity[result.severity] - 1);
     }
-    return { ...result, status: 'SUPPRESSED' as const, acceptedRisk: toAcceptedRisk(risk) };
   });
-  return { ...report, summary, results };
+  return changed ? { ...report, summary, results } : report;
 }
 
 /**
