@@ -22,6 +22,40 @@ const int = (fallback: number, min: number, max: number) =>
   z.coerce.number().int().min(min).max(max).optional().transform((v) => v ?? fallback);
 
 
+/** `host:port` pairs (Sentinels, Cluster seed nodes). */
+const hostPorts = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const out: { host: string; port: number }[] = [];
+    for (const item of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(item);
+      const port = m ? Number(m[2]) : 0;
+      if (!m || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'expected host:port pairs separated by commas' });
+        return [];
+      }
+      out.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+    }
+    return out;
+  });
+
+/**
+ * What is wrong with a Redis URL, if anything. The message never repeats the URL: it may hold a password.
+ */
+export function redisUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a valid URL (expected redis://[user:password@]host[:port][/db] or rediss://…)';
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must be a redis:// or rediss:// URL';
+  if (url.hostname === '') return 'has no host (expected redis://[user:password@]host[:port][/db])';
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,2}$/.test(url.pathname)) return 'database must be a number (redis://host:6379/0)';
+  return undefined;
+}
+
 const keyValues = z
   .string()
   .optional()
@@ -60,8 +94,22 @@ const appEnv = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: z.url().optional(),
   PORT: int(3000, 1, 65535),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit'),
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((v) => v ?? 'redis://127.0.0.1:6379')
+    .superRefine((v, ctx) => {
+      const problem = redisUrlProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_NAME: z.string().min(1).optional().transform((v) => v ?? 'mymaster'),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: hostPorts,
+  QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional(),
   APPROVERS: list().pipe(z.array(z.string().regex(SLACK_USER_OR_GROUP_PATTERN, 'not a Slack user (U…/W…) or user group (S…) id'))),
   TWO_PERSON_RULE: bool(false),
   DIGEST_CHANNEL: z.string().optional(),
@@ -72,6 +120,15 @@ const appEnv = z.object({
   REMEDIATION_ACCOUNT_RATE: int(5, 1, 1000),
   SECURITYHUB_SYNC: bool(false),
   ACCEPT_RISK_MAX_DAYS: int(365, 1, 3650),
+}).superRefine((e, ctx) => {
+  const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (e.REDIS_SENTINELS.length > 0 && e.REDIS_CLUSTER_NODES.length > 0) issue('REDIS_CLUSTER_NODES', 'cannot be set together with REDIS_SENTINELS: choose Sentinel or Cluster');
+  if (e.REDIS_TLS_CA_FILE !== undefined && !e.REDIS_URL.startsWith('rediss://')) issue('REDIS_TLS_CA_FILE', 'is set but REDIS_URL is not a rediss:// (TLS) URL');
+  // BullMQ on Redis Cluster: every key of a queue must hash to one slot. One tag for the whole prefix keeps every
+  // key of the app (queues, proposals, risks, trail) in one slot, so multi-key scripts never cross slots.
+  if (e.REDIS_CLUSTER_NODES.length > 0 && e.QUEUE_PREFIX !== undefined && !/^\{[^{}]+\}$/.test(e.QUEUE_PREFIX)) {
+    issue('QUEUE_PREFIX', 'must be a hash tag such as {sagemaker-audit} with Redis Cluster (REDIS_CLUSTER_NODES)');
+  }
 });
 
 /** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
@@ -99,6 +156,19 @@ export interface AuditConfig {
   logLevel: string;
 }
 
+/** Where Redis is and how to reach it (src/queue/connection.ts builds the connections from it). */
+export interface RedisSettings {
+  /** redis:// or rediss:// (TLS); with Sentinel or Cluster only its scheme, credentials and database are used. */
+  url: string;
+  /** Override the URL's ACL user and password. */
+  username: string | undefined;
+  password: string | undefined;
+  /** PEM file of the CA that signed the server's certificate (rediss:// only); default: the system's CAs. */
+  tlsCaFile: string | undefined;
+  sentinel: { nodes: { host: string; port: number }[]; name: string; password: string | undefined } | undefined;
+  cluster: { nodes: { host: string; port: number }[] } | undefined;
+}
+
 export interface AppConfig {
   slack: {
     botToken: string;
@@ -107,7 +177,7 @@ export interface AppConfig {
     apiUrl: string | undefined;
     port: number;
   };
-  redisUrl: string;
+  redis: RedisSettings;
   queuePrefix: string;
   approvers: { userIds: string[]; userGroupIds: string[] };
   twoPersonRule: boolean;
@@ -117,7 +187,14 @@ export interface AppConfig {
   acceptRiskMaxDays: number;
 }
 
-export type Config = AuditConfig & { app: AppConfig };
+export type Config = AuditConfig & {
+  app: AppConfig;
+  /**
+   * Every configured secret value (Slack tokens and signing secret, Redis passwords, AWS keys from the environment):
+   * the logger blanks them wherever they appear in a line.
+   */
+  secrets: readonly string[];
+};
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -173,12 +250,22 @@ export function loadConfig(env: Env): Config {
     problems.push(...err.problems);
   }
   if (!audit || !app) throw new ConfigError(problems);
+  const urlPassword = decodeURIComponent(new URL(app.REDIS_URL).password);
+  const secrets = [app.SLACK_BOT_TOKEN, app.SLACK_SIGNING_SECRET, app.SLACK_APP_TOKEN, app.REDIS_PASSWORD, app.REDIS_SENTINEL_PASSWORD, urlPassword, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN];
   return Object.freeze({
     ...audit,
+    secrets: Object.freeze([...new Set(secrets.filter((v): v is string => v !== undefined && v.length >= 6))]),
     app: Object.freeze({
       slack: { botToken: app.SLACK_BOT_TOKEN, signingSecret: app.SLACK_SIGNING_SECRET, appToken: app.SLACK_APP_TOKEN, apiUrl: app.SLACK_API_URL, port: app.PORT },
-      redisUrl: app.REDIS_URL,
-      queuePrefix: app.QUEUE_PREFIX,
+      redis: Object.freeze({
+        url: app.REDIS_URL,
+        username: app.REDIS_USERNAME,
+        password: app.REDIS_PASSWORD,
+        tlsCaFile: app.REDIS_TLS_CA_FILE,
+        sentinel: app.REDIS_SENTINELS.length > 0 ? { nodes: app.REDIS_SENTINELS, name: app.REDIS_SENTINEL_NAME, password: app.REDIS_SENTINEL_PASSWORD } : undefined,
+        cluster: app.REDIS_CLUSTER_NODES.length > 0 ? { nodes: app.REDIS_CLUSTER_NODES } : undefined,
+      }),
+      queuePrefix: app.QUEUE_PREFIX ?? (app.REDIS_CLUSTER_NODES.length > 0 ? '{sagemaker-audit}' : 'sagemaker-audit'),
       approvers: {
         userIds: app.APPROVERS.filter((id) => !id.startsWith('S')),
         userGroupIds: app.APPROVERS.filter((id) => id.startsWith('S')),

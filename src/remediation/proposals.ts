@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { AuditResult } from '../audit/report.js';
 import type { RemediationPlan } from '../plans/plan.js';
 
@@ -58,7 +58,7 @@ export function newProposalId(): string {
 
 export class ProposalStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds = 30 * 24 * 3600,
   ) {}

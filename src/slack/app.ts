@@ -3,23 +3,27 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { App as BoltApp, CodedError, CustomRoute, Logger as BoltLogger } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { ListenerDeps } from './deps.js';
+import { redisOutageNotice } from './outage.js';
 import { registerListeners } from './register.js';
 import { replayGuard, signatureProperties } from './replay.js';
 
 /**
- * The web side: the Bolt app (HTTP receiver on POST /slack/events with GET /healthz, or Socket Mode when an app-level
- * token is configured), the replay guard, the listener registry and one error handler. It reads no environment:
+ * The web side: the Bolt app (HTTP receiver on POST /slack/events beside the operator's routes, or Socket Mode when an
+ * app-level token is configured, the routes then on their own HTTP server), the replay guard, the Redis outage notice,
+ * the listener registry and one error handler. It reads no environment:
  * the entry point passes a parsed Config and what the composition root built.
  */
 export interface SlackAppDeps {
   listeners: ListenerDeps;
-  /** Fail-fast connection: replay keys and the health check. */
-  redis: Redis;
+  /** Fail-fast connection: replay keys. */
+  redis: RedisClient;
   logger: Logger;
+  /** HTTP routes beside the Slack endpoint (health, readiness, metrics); in Socket Mode on their own port. */
+  routes?: CustomRoute[];
   /** Skip auth.test at start-up when both are known. */
   identity?: { botId: string; botUserId: string };
   /** Extra WebClient options for Bolt's own client (tests lower the retry policy). */
@@ -55,24 +59,6 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
   const logger = deps.logger;
   const prefix = config.app.queuePrefix;
 
-  const healthz: CustomRoute = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      deps.redis
-        .ping()
-        .then(() => {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('ok');
-        })
-        .catch((err: unknown) => {
-          logger.warn({ err, code: 'QUEUE_UNAVAILABLE' }, 'health check: Redis does not answer');
-          res.writeHead(503, { 'content-type': 'text/plain' });
-          res.end('redis unavailable');
-        });
-    },
-  };
-
   const clientOptions: WebClientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
     ...deps.clientOptions,
@@ -85,7 +71,7 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
         signingSecret: slack.signingSecret,
         endpoints: ['/slack/events'],
         port: slack.port,
-        customRoutes: [healthz],
+        customRoutes: deps.routes ?? [],
         customPropertiesExtractor: (req) => signatureProperties(req),
         processBeforeResponse: false,
         logger: boltLogger(logger),
@@ -96,7 +82,7 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
         token: slack.botToken,
         appToken: slack.appToken,
         socketMode: true,
-        customRoutes: [healthz],
+        customRoutes: deps.routes ?? [],
         installerOptions: { port: slack.port },
         clientOptions,
         logger: boltLogger(logger),
@@ -105,6 +91,7 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
     : new App({ token: slack.botToken, receiver, clientOptions, logger: boltLogger(logger), ...identity });
 
   app.use(replayGuard(deps.redis, prefix, logger));
+  app.use(redisOutageNotice(logger));
 
   registerListeners(app, deps.listeners);
 

@@ -4,10 +4,10 @@ import { jobIds } from '../../src/queue/jobs.js';
 import { createProducers, type Producers } from '../../src/queue/producers.js';
 import { ProposalStore, newProposalId } from '../../src/remediation/proposals.js';
 import { proposal } from '../slack/fixtures.js';
-import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './redis.js';
+import { deletePrefix, redisSettings, testRedis, uniquePrefix } from './redis.js';
 
 const admin = testRedis();
-const redis = createRedis(REDIS_URL, 'producer');
+const redis = createRedis(redisSettings(), 'producer');
 let prefix: string;
 let producers: Producers;
 let store: ProposalStore;

@@ -6,7 +6,7 @@
 import { QueueEvents } from 'bullmq';
 import type { Queue, Worker, WorkerOptions } from 'bullmq';
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/util/redis-client.js';
 import { pino } from 'pino';
 import { runAudit } from '../../src/audit/engine.js';
 import { createAwsClients, createOrganizationsClient, createStsClient, defaultClientFactory } from '../../src/aws/clients.js';
@@ -120,7 +120,7 @@ export interface Ctx {
   aws: AwsStandin;
   slack: Slack;
   services: Services;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   config: Config;
   proposals: ProposalStore;

@@ -8,6 +8,7 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { createPacer } from '../../src/slack/pacer.js';
 import type { ThreadLimits } from '../../src/slack/blocks/audit.js';
+import { webRoutes } from '../../src/web.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
 import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
@@ -83,12 +84,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   await services.ready();
+  const identity = { botId: standin.botId, botUserId: standin.botUserId, teamId: standin.teamId };
   const slackApp = createSlackApp(config, {
     listeners: services.listenerDeps(),
     redis: services.redis.producer,
     logger,
-    clientOptions: { retryConfig: { retries: 0 } },
-    ...(options.skipAuthTest === false ? {} : { identity: { botId: standin.botId, botUserId: standin.botUserId } }),
+    routes: webRoutes(services, identity),
+    clientOptions: { ...services.slackClientOptions, retryConfig: { retries: 0 } },
+    ...(options.skipAuthTest === false ? {} : { identity }),
   });
   const port = await slackApp.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
