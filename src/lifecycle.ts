@@ -7,7 +7,7 @@ import { collectProcessMetrics } from './ops/metrics.js';
 import { scheduleProblems } from './queue/producers.js';
 import { createServices, type Services } from './services.js';
 import type { SlackIdentity } from './slack/identity.js';
-import { startupChecks, StartupRefused } from './startup.js';
+import { checkRedis, checkSlack, StartupRefused } from './startup.js';
 
 /**
  * The life of a process, shared by the entry points (src/main.ts, src/web.ts, workers/main.ts, workers/thread.ts):
@@ -66,14 +66,24 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     logger.error({ err: reason }, 'unhandled rejection');
   });
 
+  // A start-up check that fails: one line and exit 2 for a setting to change, exit 1 for anything else.
+  const refuse = (err: unknown): never => {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    const refused = err instanceof StartupRefused;
+    logger.fatal(refused ? { code: err.code } : { err }, refused ? err.message : 'a start-up check failed');
+    process.exit(refused ? err.exitCode : 1);
+  };
+  await checkRedis(config.app.redis).catch(refuse);
+
   // Declared before anything starts so that a signal at any moment closes whatever is running by then.
   let services: Services;
   try {
     services = createServices(config, logger);
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
+    return refuse(err);
   }
   // Process-wide figures (memory, CPU, event loop) once per process: the main thread's registry.
   if (isMainThread) collectProcessMetrics(services.metrics);
@@ -109,14 +119,12 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     process.exit(1);
   }
   let slackIdentity: SlackIdentity | undefined;
-  try {
-    // The workers thread of `npm start` leaves the Slack check to the main thread: one auth.test per process.
-    slackIdentity = await startupChecks(services, { checkSlack: isMainThread });
-  } catch (err) {
-    const refused = err instanceof StartupRefused;
-    logger.fatal(refused ? { code: err.code } : { err }, refused ? err.message : 'a start-up check failed');
-    await services.close().catch(() => undefined);
-    process.exit(refused ? 2 : 1);
+  // The workers thread of `npm start` leaves the Slack check to the main thread: one auth.test per process.
+  if (isMainThread) {
+    slackIdentity = await checkSlack(services).catch(async (err: unknown) => {
+      await services.close().catch(() => undefined);
+      return refuse(err);
+    });
   }
   try {
     started = await start({ env, config, logger, services, slackIdentity });
