@@ -85,8 +85,11 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
   } catch (err) {
     return refuse(err);
   }
-  // Process-wide figures (memory, CPU, event loop) once per process: the main thread's registry.
-  if (isMainThread) collectProcessMetrics(services.metrics);
+  // Started by the web side of `npm start` (a workers thread, or a child process with an IPC channel): the parent
+  // checks Slack and reports the process-wide figures.
+  const startedByParent = !isMainThread || typeof process.send === 'function';
+  // Process-wide figures (memory, CPU, event loop), once per process.
+  if (!startedByParent) collectProcessMetrics(services.metrics);
   let started: Started | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (signal?: string): Promise<void> => {
@@ -119,8 +122,8 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     process.exit(1);
   }
   let slackIdentity: SlackIdentity | undefined;
-  // The workers thread of `npm start` leaves the Slack check to the main thread: one auth.test per process.
-  if (isMainThread) {
+  // One auth.test per `npm start`: the web side's.
+  if (!startedByParent) {
     slackIdentity = await checkSlack(services).catch(async (err: unknown) => {
       await services.close().catch(() => undefined);
       return refuse(err);

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { isEntryPoint, runProcess, type Started } from './lifecycle.js';
-import { askThread } from './ops/thread-link.js';
+import { askWorkers } from './ops/workers-link.js';
 import { startWeb } from './web.js';
 
 /**
@@ -9,7 +9,7 @@ import { startWeb } from './web.js';
  * a large fleet keeps an event loop busy parsing AWS responses, and the web side must still acknowledge Slack within
  * 3 s. The workers are started by file, not imported: src/ never depends on workers/.
  */
-function startWorkersThread(env: Record<string, string | undefined>, logger: Logger): Promise<Started & { ops: ReturnType<typeof askThread> }> {
+function startWorkersThread(env: Record<string, string | undefined>, logger: Logger): Promise<Started & { ops: ReturnType<typeof askWorkers> }> {
   const worker = new Worker(new URL('../workers/thread-boot.mjs', import.meta.url), {
     workerData: { entry: new URL('../workers/thread.ts', import.meta.url).href, env: { ...env } },
   });
@@ -26,7 +26,7 @@ function startWorkersThread(env: Record<string, string | undefined>, logger: Log
       worker.off('message', onMessage);
       resolve({
         // The thread's metrics and readiness, for the web side's /metrics and /readyz.
-        ops: askThread(worker),
+        ops: askWorkers(worker),
         stop: () =>
           new Promise<void>((done) => {
             stopping = true;

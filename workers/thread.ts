@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { runProcess } from '../src/lifecycle.js';
-import { answerOpsRequests } from '../src/ops/thread-link.js';
+import { answerOpsRequests } from '../src/ops/workers-link.js';
 import { startWorkers } from './index.js';
 
 /**

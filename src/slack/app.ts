@@ -1,12 +1,13 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { App as BoltApp, CodedError, CustomRoute, Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
+import type { App as BoltApp, CodedError, CustomRoute } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
 import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { ListenerDeps } from './deps.js';
+import { boltLogger } from './logger.js';
 import { redisOutageNotice } from './outage.js';
 import { registerListeners } from './register.js';
 import { replayGuard, signatureProperties } from './replay.js';
@@ -35,23 +36,6 @@ export interface SlackApp {
   /** Starts listening (HTTP: on `port`, default config port; 0 picks a free one). Resolves to the bound port. */
   start(port?: number): Promise<number>;
   stop(): Promise<void>;
-}
-
-/** Bolt's Logger interface on top of pino. */
-function boltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  const child = logger.child({ component: 'bolt' });
-  return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
-    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
-    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
-    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }
 
 export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
