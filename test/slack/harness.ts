@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { AuditReport, CoveredScope } from '../../src/audit/report.js';
 import type { ClientFactory } from '../../src/aws/clients.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -34,6 +34,8 @@ export interface HarnessOptions {
   standin?: SlackStandinOptions;
   /** Pass botId/botUserId (default) or let Bolt call auth.test against the stand-in. */
   skipAuthTest?: boolean;
+  /** The app's logger (default: silent). */
+  logger?: Logger;
 }
 
 export interface Harness {
@@ -70,7 +72,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     LOG_LEVEL: 'silent',
     ...options.env,
   });
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const services = createServices(config, logger, {
     ...(options.clientFactory ? { clientFactory: options.clientFactory } : {}),
     ...(options.runAudit ? { runAudit: options.runAudit } : {}),
