@@ -46,7 +46,28 @@ const PATHS = [
   '*.sessionToken',
   'SessionToken',
   '*.SessionToken',
+  // ioredis errors carry the failed command's arguments (AUTH's are the password; others may be job data).
+  'err.command.args',
+  '*.err.command.args',
+  'command.args',
 ];
+
+const SENSITIVE_KEYS = [
+  'authorization',
+  'x-amz-security-token',
+  'cookie',
+  'x-slack-signature',
+  'response_url',
+  'responseUrl',
+  'password',
+  'secretAccessKey',
+  'sessionToken',
+  'botToken',
+  'appToken',
+  'signingSecret',
+];
+/** `"key":"value"` for a sensitive key, the quotes possibly escaped (JSON inside a JSON string): value blanked. */
+const SENSITIVE_JSON_KEYS = new RegExp(`(\\\\*"(?:${SENSITIVE_KEYS.join('|')})\\\\*"\\s*:\\s*\\\\*")(?:[^"\\\\]|\\\\(?!"))*`, 'gi');
 
 const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
@@ -60,11 +81,10 @@ export function scrubber(secrets: readonly string[]): (line: string) => string {
     out = out
       // Slack tokens by shape (bot, user, app-level, refresh, config tokens).
       .replace(/\bx(?:ox[abposre]|app)-[A-Za-z0-9-]{6,}/g, REDACTED)
-      // Header values, as JSON (possibly escaped inside a string) or as "name: value".
-      .replace(/(\\*"(?:authorization|x-amz-security-token|cookie|x-slack-signature)\\*"\s*:\s*\\*")(?:[^"\\]|\\(?!"))*/gi, `$1${REDACTED}`)
+      // Values of sensitive keys at any depth, as JSON (possibly escaped inside a string), and header lines.
+      .replace(SENSITIVE_JSON_KEYS, `$1${REDACTED}`)
       .replace(/\b(authorization|x-amz-security-token)(\s*[:=]\s*)(?:Bearer |AWS4-HMAC-SHA256 )?[^\s",;]+/gi, `$1$2${REDACTED}`)
-      // response_url values, in JSON or form encoding.
-      .replace(/(\\*"(?:response_url|responseUrl)\\*"\s*:\s*\\*")(?:[^"\\]|\\(?!"))*/g, `$1${REDACTED}`)
+      // response_url in a form-encoded body.
       .replace(/(response_url=)[^&\s"]+/g, `$1${REDACTED}`)
       // Passwords in Redis URLs.
       .replace(/(rediss?:\/\/[^:/@\s"]*:)[^@\s"/]+@/g, `$1${REDACTED}@`);

@@ -10,7 +10,7 @@ import { SlackTokenRejected, type SlackIdentity } from './slack/identity.js';
  */
 export class StartupRefused extends Error {
   constructor(
-    readonly code: 'REDIS_EVICTION_POLICY' | 'SLACK_TOKEN_REJECTED' | 'QUEUE_UNAVAILABLE',
+    readonly code: 'REDIS_EVICTION_POLICY' | 'REDIS_AUTH' | 'SLACK_TOKEN_REJECTED' | 'QUEUE_UNAVAILABLE',
     message: string,
     readonly exitCode: 1 | 2 = 2,
   ) {
@@ -25,18 +25,27 @@ export class StartupRefused extends Error {
  */
 export async function checkRedis(settings: RedisSettings, timeoutMs = 10_000): Promise<void> {
   const client = createRedis(settings, 'producer');
-  client.on('error', () => undefined); // the outcome is the check's answer, not a log line per retry
+  let lastError = '';
+  const refusedCredentials = (): boolean => /^(WRONGPASS|NOAUTH)/.test(lastError);
   try {
-    if (client.status !== 'ready') {
-      const ready = await new Promise<boolean>((resolve) => {
-        const timer = setTimeout(() => resolve(false), timeoutMs);
-        client.once('ready', () => {
-          clearTimeout(timer);
-          resolve(true);
-        });
+    // Ready, refused credentials (no use waiting for those), or the timeout; errors are the check's answer, not lines.
+    const ready = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      const settle = (value: boolean): void => {
+        clearTimeout(timer);
+        resolve(value);
+      };
+      client.on('error', (err: unknown) => {
+        lastError = err instanceof Error ? err.message : String(err);
+        if (refusedCredentials()) settle(false);
       });
-      if (!ready) throw new StartupRefused('QUEUE_UNAVAILABLE', `${describeRedis(settings)} does not answer after ${timeoutMs} ms; check REDIS_URL and that Redis is running`, 1);
+      if (client.status === 'ready') settle(true);
+      else client.once('ready', () => settle(true));
+    });
+    if (!ready && refusedCredentials()) {
+      throw new StartupRefused('REDIS_AUTH', `${describeRedis(settings)} refused the credentials (${lastError.split(' ')[0]}); check the user and password in REDIS_URL or REDIS_USERNAME / REDIS_PASSWORD`);
     }
+    if (!ready) throw new StartupRefused('QUEUE_UNAVAILABLE', `${describeRedis(settings)} does not answer after ${timeoutMs} ms; check REDIS_URL and that Redis is running`, 1);
     const policy = await evictingPolicy(client);
     if (policy !== undefined) {
       throw new StartupRefused(

@@ -10,8 +10,9 @@ import type { RedisClient } from '../util/redis-client.js';
  */
 
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED']);
+// WRONGPASS / NOAUTH: the server answers but refuses our credentials (a rotated password): to us Redis is away.
 const CONNECTION_MESSAGES =
-  /Connection is closed|Stream isn't writeable|max retries per request|All sentinels are unreachable|Failed to refresh slots cache|None of startup nodes is available|Socket closed unexpectedly|LOADING Redis is loading/i;
+  /Connection is closed|Stream isn't writeable|max retries per request|All sentinels are unreachable|Failed to refresh slots cache|None of startup nodes is available|Socket closed unexpectedly|LOADING Redis is loading|^WRONGPASS|^NOAUTH/i;
 
 /** Whether `err` says Redis could not be reached (as opposed to Redis answering with an error). */
 export function isRedisUnavailable(err: unknown): boolean {

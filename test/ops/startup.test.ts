@@ -10,13 +10,16 @@ import { SlackStandin } from '../support/slack-standin/index.js';
  */
 let standin: SlackStandin;
 let evicting: RedisServer;
+let locked: RedisServer;
 beforeAll(async () => {
   standin = await SlackStandin.start();
   evicting = await startRedisServer({ args: ['--maxmemory', '64mb', '--maxmemory-policy', 'allkeys-lru'] });
+  locked = await startRedisServer({ args: ['--requirepass', 'the-right-password'] });
 });
 afterAll(async () => {
   await standin?.close();
   await evicting?.close();
+  await locked?.close();
 });
 
 const base = () => ({
@@ -88,5 +91,16 @@ describe.concurrent('start-up checks: one line naming the variable, exit 2', () 
     expect(r.lines).toHaveLength(1);
     expect(JSON.parse(r.lines[0]!)).toMatchObject({ code: 'QUEUE_UNAVAILABLE', msg: `redis://127.0.0.1:${port} does not answer after 10000 ms; check REDIS_URL and that Redis is running` });
     expect(r.output).not.toContain('not-printed');
+  });
+
+  it('a Redis password the server refuses, the password not printed', { timeout: 120_000 }, async () => {
+    const r = await refused({ REDIS_URL: `redis://127.0.0.1:${locked.port}`, REDIS_PASSWORD: 'a-wrong-password' });
+    expect(r.code, r.output).toBe(2);
+    expect(r.lines).toHaveLength(1);
+    expect(JSON.parse(r.lines[0]!)).toMatchObject({
+      code: 'REDIS_AUTH',
+      msg: `redis://127.0.0.1:${locked.port} refused the credentials (WRONGPASS); check the user and password in REDIS_URL or REDIS_USERNAME / REDIS_PASSWORD`,
+    });
+    expect(r.output).not.toContain('a-wrong-password');
   });
 });
