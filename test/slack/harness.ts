@@ -11,6 +11,7 @@ import type { ThreadLimits } from '../../src/slack/blocks/audit.js';
 import { webRoutes } from '../../src/web.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
+import { freePort } from '../support/redis-server.js';
 import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
 
 /**
@@ -36,6 +37,8 @@ export interface HarnessOptions {
   skipAuthTest?: boolean;
   /** The app's logger (default: silent). */
   logger?: Logger;
+  /** Socket Mode (SLACK_APP_TOKEN) instead of the HTTP receiver; the operator routes on a free PORT. */
+  socketMode?: boolean;
 }
 
 export interface Harness {
@@ -70,6 +73,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     APPROVERS: `${APPROVER},S0APPROVERS`,
     TWO_PERSON_RULE: 'true',
     LOG_LEVEL: 'silent',
+    ...(options.socketMode ? { SLACK_APP_TOKEN: standin.appToken, PORT: String(await freePort()) } : {}),
     ...options.env,
   });
   const logger = options.logger ?? pino({ level: 'silent' });
