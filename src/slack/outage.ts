@@ -1,5 +1,4 @@
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from '../queue/availability.js';
 
@@ -10,29 +9,40 @@ import { isRedisUnavailable } from '../queue/availability.js';
 
 const COMMAND_TEXT = ':warning: The job queue (Redis) is unavailable; nothing was started. Try again in a minute.';
 const CLICK_TEXT = ':warning: Your click was not recorded: the job queue (Redis) is unavailable, so nothing changed. Try again in a minute.';
-const FORM_TEXT = ':warning: Your form was not saved: the job queue (Redis) is unavailable, so nothing changed. Open it again and resubmit in a minute.';
+const FORM_TEXT = ':warning: Your form was not saved: the job queue (Redis) is unavailable, so nothing changed. Submit it again in a minute.';
+
+/** The modal a submission is answered with while Redis is away (the person's form stays one Back away). */
+const NOT_SAVED_VIEW = {
+  type: 'modal',
+  title: { type: 'plain_text', text: 'Not saved' },
+  close: { type: 'plain_text', text: 'Close' },
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: FORM_TEXT } }],
+};
 
 interface Answerable {
-  body: { command?: unknown; type?: unknown; user?: { id?: string }; user_id?: string };
+  body: { command?: unknown; type?: unknown; user?: { id?: string } };
   ack?: (response?: unknown) => Promise<void>;
   respond?: (message: unknown) => Promise<unknown>;
-  client: WebClient;
 }
 
 /**
  * Tells the person their request was not recorded. `acked`: whether the listener already acknowledged it (then the
- * answer goes through response_url, or as a direct message for a modal, which has none).
+ * answer goes through response_url). Not yet acknowledged, a command is answered in its ack, a modal submission
+ * with a modal saying so; a submission already acknowledged has closed its modal and has no response_url: it is
+ * only logged.
  */
-export async function tellNotRecorded(args: AnyMiddlewareArgs & { client: WebClient }, acked: boolean, logger: Logger): Promise<void> {
+export async function tellNotRecorded(args: AnyMiddlewareArgs, acked: boolean, logger: Logger): Promise<void> {
   const a = args as unknown as Answerable;
   const isCommand = typeof a.body.command === 'string';
   const isForm = a.body.type === 'view_submission';
   try {
-    if (isCommand && !acked && a.ack) return await a.ack({ response_type: 'ephemeral', text: COMMAND_TEXT });
-    if (!acked && a.ack) await a.ack();
+    if (!acked && a.ack) {
+      if (isCommand) return await a.ack({ response_type: 'ephemeral', text: COMMAND_TEXT });
+      if (isForm) return await a.ack({ response_action: 'update', view: NOT_SAVED_VIEW });
+      await a.ack();
+    }
     if (isForm) {
-      const user = a.body.user?.id;
-      if (user) await a.client.chat.postMessage({ channel: user, text: FORM_TEXT });
+      logger.warn({ code: 'QUEUE_UNAVAILABLE', user: a.body.user?.id }, 'a modal submission could not be saved and its modal is closed: the person was not told');
       return;
     }
     if (a.respond) await a.respond({ response_type: 'ephemeral', replace_original: false, text: isCommand ? COMMAND_TEXT : CLICK_TEXT });
@@ -52,7 +62,7 @@ export function redisOutageNotice(logger: Logger): Middleware<AnyMiddlewareArgs>
     } catch (err) {
       if (!isRedisUnavailable(err)) throw err;
       logger.warn({ code: 'QUEUE_UNAVAILABLE', error: err instanceof Error ? err.message : String(err) }, 'a Slack request could not be recorded: Redis is unavailable');
-      await tellNotRecorded(args as AnyMiddlewareArgs & { client: WebClient }, true, logger);
+      await tellNotRecorded(args, true, logger);
     }
   };
 }

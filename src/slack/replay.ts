@@ -3,7 +3,6 @@ import type { IncomingMessage } from 'node:http';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
 import type { RedisClient } from '../util/redis-client.js';
 import { tellNotRecorded } from './outage.js';
-import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 
 /**
@@ -48,7 +47,7 @@ export function replayGuard(redis: RedisClient, prefix: string, logger: Logger):
     } catch (err) {
       // Without Redis nothing can be queued or decided either: say so at once instead of an empty answer.
       logger.warn({ code: 'QUEUE_UNAVAILABLE', error: err instanceof Error ? err.message : String(err) }, 'Redis unavailable while checking for a replay; the request is not recorded');
-      await tellNotRecorded(args as AnyMiddlewareArgs & { client: WebClient }, false, logger);
+      await tellNotRecorded(args, false, logger);
       return;
     }
     if (claimed === 'OK') return next();
