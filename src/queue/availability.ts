@@ -41,6 +41,9 @@ function oneLine(err: unknown): string {
 export function watchRedis(watched: { name: string; client: RedisClient }[], logger: Logger): RedisAvailability {
   let downSince: number | undefined;
   let stopped = false;
+  // Our connections that lost Redis and have not been ready since: the outage ends when none is left (another one
+  // finishing its handshake as Redis dies must not read as a recovery).
+  const lost = new Set<string>();
   const listeners: (() => void)[] = [];
   const allReady = (): boolean => watched.every(({ client }) => client.status === 'ready');
 
@@ -50,23 +53,22 @@ export function watchRedis(watched: { name: string; client: RedisClient }[], log
     logger.warn({ code: 'QUEUE_UNAVAILABLE', source, error: oneLine(err) }, 'Redis is unreachable; retrying until it answers (further connection errors are not logged)');
   };
 
+  // Errors from the queues and workers (and BullMQ's own connections): an outage is declared by our connections only,
+  // so a blip on one of BullMQ's connections, or one still handshaking, never reads as an outage and its end.
   const report = (err: unknown, source: string): void => {
-    if (!isRedisUnavailable(err)) {
-      logger.error({ err, source }, 'Redis error');
-      return;
-    }
-    // A connection of BullMQ's own can notice first; the outage is declared once one of ours has lost Redis too.
-    if (downSince === undefined && allReady()) {
-      logger.debug({ source, error: oneLine(err) }, 'Redis connection error while the main connections are ready');
-      return;
-    }
-    markDown(err, source);
+    if (!isRedisUnavailable(err)) logger.error({ err, source }, 'Redis error');
+    else if (downSince === undefined) logger.debug({ source, error: oneLine(err) }, 'Redis connection error');
   };
 
   for (const { name, client } of watched) {
-    client.on('error', (err: unknown) => report(err, name));
+    client.on('error', (err: unknown) => {
+      if (!isRedisUnavailable(err)) return report(err, name);
+      lost.add(name);
+      markDown(err, name);
+    });
     client.on('ready', () => {
-      if (downSince === undefined || !allReady()) return;
+      lost.delete(name);
+      if (downSince === undefined || lost.size > 0 || !allReady()) return;
       const downMs = Date.now() - downSince;
       downSince = undefined;
       logger.info({ code: 'QUEUE_AVAILABLE', downMs }, 'Redis is reachable again');
