@@ -1,5 +1,5 @@
 import { isEntryPoint, runProcess, type ProcessContext, type Started } from './lifecycle.js';
-import { opsRoutes, redisCheck, type MetricsSource, type OpsRoute, type ReadinessCheck } from './ops/http.js';
+import { opsRoutes, redisCheck, slackCheck, type MetricsSource, type OpsRoute, type ReadinessCheck } from './ops/http.js';
 import { registerQueueGauges } from './ops/metrics.js';
 import type { Services } from './services.js';
 import { createSlackApp } from './slack/app.js';
@@ -24,9 +24,7 @@ export function webRoutes(services: Services, slackIdentity: SlackIdentity | und
     registry: services.metrics.registry,
     readiness: {
       redis: redisCheck(services.redis.producer),
-      slack: async () => {
-        if (!slackIdentity) throw new Error('the bot token was not checked at start');
-      },
+      slack: slackCheck(slackIdentity),
       ...extras.readiness,
     },
     ...(extras.moreMetrics ? { more: extras.moreMetrics } : {}),

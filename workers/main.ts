@@ -1,5 +1,5 @@
 import { isEntryPoint, runProcess } from '../src/lifecycle.js';
-import { opsRoutes, redisCheck, serveOps } from '../src/ops/http.js';
+import { opsRoutes, redisCheck, serveOps, slackCheck } from '../src/ops/http.js';
 import { registerQueueGauges } from '../src/ops/metrics.js';
 import { answerOpsRequests, ipcLink } from '../src/ops/workers-link.js';
 import { startWorkers } from './index.js';
@@ -26,9 +26,7 @@ if (isEntryPoint(import.meta.url)) {
         readiness: {
           redis: redisCheck(services.redis.producer),
           workers: () => workers.running(),
-          slack: async () => {
-            if (!slackIdentity) throw new Error('the bot token was not checked at start');
-          },
+          slack: slackCheck(slackIdentity),
         },
       }),
       config.app.slack.port,

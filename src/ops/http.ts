@@ -121,3 +121,10 @@ export function redisCheck(client: { ping(): Promise<unknown> }): ReadinessCheck
     }
   };
 }
+
+/** Slack accepted the bot token at start (`identity` is what auth.test answered). */
+export function slackCheck(identity: unknown): ReadinessCheck {
+  return async () => {
+    if (!identity) throw new Error('the bot token was not checked at start');
+  };
+}

@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { createNotebook, factoryFor, useFakeCredentials } from '../audit/standin-helpers.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
-import type { StoredMessage } from '../support/slack-standin/index.js';
-import { APPROVER, CHANNEL, eventually, REQUESTER, startHarness, type Harness } from '../slack/harness.js';
+import { APPROVER, buttons, CHANNEL, eventually, REQUESTER, startHarness, type Harness } from '../slack/harness.js';
 
 /**
  * GET /metrics after real work: a slash command's audit against the AWS stand-in (one throttled call the SDK
@@ -16,8 +15,6 @@ let aws: AwsStandin;
 let h: Harness;
 let text = '';
 
-type Button = { action_id: string; value: string };
-const buttons = (m: StoredMessage): Button[] => (m.blocks ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
 const scrape = async (): Promise<string> => (await fetch(`${h.baseUrl}/metrics`)).text();
 /** The value of one series, or undefined when it is not there. */
 function value(metrics: string, series: string): number | undefined {

@@ -5,8 +5,7 @@ import { createNotebook, factoryFor, useFakeCredentials } from '../audit/standin
 import { pollUntil } from '../support/app-process.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
-import type { StoredMessage } from '../support/slack-standin/index.js';
-import { APPROVER, CHANNEL, eventually, startHarness, type Harness } from '../slack/harness.js';
+import { APPROVER, buttons, CHANNEL, eventually, startHarness, type Harness } from '../slack/harness.js';
 
 /**
  * Redis killed in the middle of a fix and started again from its append-only file, with the real receiver, the real
@@ -22,8 +21,6 @@ let h: Harness;
 const logLines: string[] = [];
 const consoleErrors: unknown[][] = [];
 
-type Button = { action_id: string; value: string };
-const buttons = (m: StoredMessage): Button[] => (m.blocks ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
 /** Pending proposals in the audit's thread, by notebook name. */
 function proposalsByNotebook(): Record<string, { id: string; ts: string }> {
   const out: Record<string, { id: string; ts: string }> = {};

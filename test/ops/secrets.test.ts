@@ -4,7 +4,8 @@ import { ACTION_IDS } from '../../src/slack/ids.js';
 import { pollUntil, startApp, type AppProcess } from '../support/app-process.js';
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
 import { freePort, startRedisServer, type RedisServer } from '../support/redis-server.js';
-import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type StoredMessage } from '../support/slack-standin/index.js';
+import { blockActionsBody, postSigned, SlackStandin, slashCommandBody } from '../support/slack-standin/index.js';
+import { buttons } from '../slack/harness.js';
 
 /**
  * No secret in a log line or in Redis. `npm start` (src/main.ts) at LOG_LEVEL=trace runs a whole day's worth of work
@@ -27,8 +28,6 @@ let app: AppProcess;
 let events: string;
 const responseUrls: string[] = [];
 
-type Button = { action_id: string; value: string };
-const buttons = (m: StoredMessage): Button[] => (m.blocks ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
 function responseUrl(id: string): string {
   const url = standin.responseUrl(id);
   responseUrls.push(url);

@@ -12,7 +12,7 @@ import { webRoutes } from '../../src/web.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
 import { freePort } from '../support/redis-server.js';
-import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
+import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions, type StoredMessage } from '../support/slack-standin/index.js';
 
 /**
  * The real Bolt HTTP receiver on a random port, real Redis under a unique prefix, the Slack stand-in behind the
@@ -143,6 +143,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
 }
+
+export type Button = { action_id: string; value: string; confirm?: unknown };
+/** The buttons of a posted message. */
+export const buttons = (m: StoredMessage): Button[] => (m.blocks ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
 
 /** Polls until `check` holds. */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {

@@ -4,7 +4,7 @@ import { createNotebook, factoryFor, useFakeCredentials } from '../audit/standin
 import { startAwsStandin, type AwsStandin } from '../support/aws-standin/index.js';
 import { startRedisServer, type RedisServer } from '../support/redis-server.js';
 import type { StoredMessage } from '../support/slack-standin/index.js';
-import { APPROVER, CHANNEL, eventually, REQUESTER, startHarness, type Harness } from './harness.js';
+import { APPROVER, buttons, CHANNEL, eventually, REQUESTER, startHarness, type Harness } from './harness.js';
 
 /**
  * The app in Socket Mode (SLACK_APP_TOKEN) against the Slack stand-in's WebSocket: the real Bolt app as
@@ -17,8 +17,6 @@ let aws: AwsStandin;
 let redis: RedisServer;
 let h: Harness;
 
-type Button = { action_id: string; value: string };
-const buttons = (m: StoredMessage): Button[] => (m.blocks ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
 /** The audits' status messages that became summaries ("⏳ Auditing…" first). */
 const summaries = (): StoredMessage[] => h.standin.messages(CHANNEL).filter((m) => (m.text ?? '').startsWith('SageMaker audit:') && m.history.length > 0);
 function pendingProposals(): { id: string; ts: string }[] {
