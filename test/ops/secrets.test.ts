@@ -125,12 +125,13 @@ beforeAll(async () => {
   await app.waitForLine(/Redis is reachable again/, 30_000, rotatedAt);
 }, 240_000);
 
+// Stopping waits for the workers (seconds on a loaded machine; 174 ms alone).
 afterAll(async () => {
   await app?.stop();
   await standin?.close();
   await aws?.close();
   await redis?.close();
-});
+}, 90_000);
 
 describe('no secret in a log line or in Redis, after an end-to-end run', () => {
   it('the run did the work it was asked to (so the search covers real traffic)', () => {
