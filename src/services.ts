@@ -19,7 +19,7 @@ import { createApproverCheck, type ApproverCheck } from './slack/approvers.js';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from './slack/blocks/audit.js';
 import type { ListenerDeps } from './slack/deps.js';
 import { verifyBotToken, type SlackIdentity } from './slack/identity.js';
-import { boltLogger } from './slack/logger.js';
+import { slackSdkLogger } from './slack/logger.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
 import { AuditTrail } from './trail.js';
 
@@ -102,7 +102,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
   const producers = createProducers(producer, prefix, redisAvailability.report);
   const metrics = createMetrics();
   const apiUrl = config.app.slack.apiUrl ?? 'https://slack.com/api/';
-  const slackClientOptions: WebClientOptions = { slackApiUrl: apiUrl, fetch: observedSlackFetch(metrics, apiUrl), logger: boltLogger(logger, 'slack-web-api') };
+  const slackClientOptions: WebClientOptions = { slackApiUrl: apiUrl, fetch: observedSlackFetch(metrics, apiUrl), logger: slackSdkLogger(logger, 'slack-web-api') };
   const slack = new WebClient(config.app.slack.botToken, {
     ...slackClientOptions,
     // Workers post long threads: wait out rate limits a few times, but do not hold a job for half an hour.

@@ -3,11 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver } from '@slack/bolt';
 import type { App as BoltApp, CodedError, CustomRoute } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
-import type { RedisClient } from '../util/redis-client.js';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { RedisClient } from '../util/redis-client.js';
 import type { ListenerDeps } from './deps.js';
-import { boltLogger } from './logger.js';
+import { slackSdkLogger } from './logger.js';
 import { redisOutageNotice } from './outage.js';
 import { registerListeners } from './register.js';
 import { replayGuard, signatureProperties } from './replay.js';
@@ -58,7 +58,7 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
         customRoutes: deps.routes ?? [],
         customPropertiesExtractor: (req) => signatureProperties(req),
         processBeforeResponse: false,
-        logger: boltLogger(logger),
+        logger: slackSdkLogger(logger),
       });
 
   const app = socketMode
@@ -69,10 +69,10 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
         customRoutes: deps.routes ?? [],
         installerOptions: { port: slack.port },
         clientOptions,
-        logger: boltLogger(logger),
+        logger: slackSdkLogger(logger),
         ...identity,
       })
-    : new App({ token: slack.botToken, receiver, clientOptions, logger: boltLogger(logger), ...identity });
+    : new App({ token: slack.botToken, receiver, clientOptions, logger: slackSdkLogger(logger), ...identity });
 
   app.use(replayGuard(deps.redis, prefix, logger));
   app.use(redisOutageNotice(logger));

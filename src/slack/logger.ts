@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
  * The Slack SDKs' Logger interface (Bolt, the WebClient, Socket Mode) on top of pino, so their lines are JSON lines
  * of the app's log, blanked of secrets like every other, instead of raw `[WARN] web-api:…` lines on the console.
  */
-export function boltLogger(logger: Logger, component = 'bolt'): SlackLogger {
+export function slackSdkLogger(logger: Logger, component = 'bolt'): SlackLogger {
   let level = LogLevel.INFO;
   const child = logger.child({ component });
   return {
