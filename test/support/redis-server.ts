@@ -100,7 +100,11 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
     child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-    await waitUntilAnswers(port, options.tls, child, () => log);
+    // A server that never answers is not left behind.
+    await waitUntilAnswers(port, options.tls, child, () => log).catch((err: unknown) => {
+      child.kill('SIGKILL');
+      throw err;
+    });
   };
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
