@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
  */
 const LAYERS = [
   ['src/util', 'src/validation.ts'],
-  ['src/config.ts'],
+  ['src/config.ts', 'src/logging.ts'],
   ['src/aws'],
   ['src/plans'],
   ['src/controls'],
@@ -18,9 +18,10 @@ const LAYERS = [
   ['src/remediation'],
   ['src/iam', 'src/deploy'],
   ['src/queue'],
+  ['src/ops'],
   ['src/slack', 'src/cli', 'src/demo'],
   ['src/services.ts'],
-  ['src/lifecycle.ts'],
+  ['src/lifecycle.ts', 'src/startup.ts'],
   ['src/web.ts', 'src/main.ts'],
   ['workers'],
 ];
@@ -63,7 +64,7 @@ const layerRules = LAYERS.flatMap((layer, i) =>
     const upward = LAYERS.slice(i + 1).flat().flatMap(patternsOf);
     const patterns = [
       ...(upward.length > 0
-        ? [{ group: upward, message: 'Layers point one way (config → aws → plans → controls → audit → risks/digest → remediation → queue → slack → composition → workers): import a lower layer, or move the code.' }]
+        ? [{ group: upward, message: 'Layers point one way (config → aws → plans → controls → audit → risks/digest → remediation → queue → ops → slack → composition → workers): import a lower layer, or move the code.' }]
         : []),
       ...(EXTRA[target] ?? []),
     ];

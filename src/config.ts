@@ -36,6 +36,40 @@ const role = z
     return value;
   });
 
+/** `host:port` pairs (Sentinels, Cluster seed nodes). */
+const hostPorts = z
+  .string()
+  .optional()
+  .transform((v, ctx) => {
+    const out: { host: string; port: number }[] = [];
+    for (const item of (v ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      const m = /^(\[[0-9a-fA-F:]+\]|[^:\s]+):(\d{1,5})$/.exec(item);
+      const port = m ? Number(m[2]) : 0;
+      if (!m || port < 1 || port > 65535) {
+        ctx.addIssue({ code: 'custom', message: 'expected host:port pairs separated by commas' });
+        return [];
+      }
+      out.push({ host: m[1]!.replace(/^\[|\]$/g, ''), port });
+    }
+    return out;
+  });
+
+/**
+ * What is wrong with a Redis URL, if anything. The message never repeats the URL: it may hold a password.
+ */
+export function redisUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a valid URL (expected redis://[user:password@]host[:port][/db] or rediss://…)';
+  }
+  if (url.protocol !== 'redis:' && url.protocol !== 'rediss:') return 'must be a redis:// or rediss:// URL';
+  if (url.hostname === '') return 'has no host (expected redis://[user:password@]host[:port][/db])';
+  if (url.pathname !== '' && url.pathname !== '/' && !/^\/\d{1,2}$/.test(url.pathname)) return 'database must be a number (redis://host:6379/0)';
+  return undefined;
+}
+
 const keyValues = z
   .string()
   .optional()
@@ -179,8 +213,56 @@ const auditEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().transform((v) => v ?? 'info'),
 });
 
-const redisUrl = z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL');
-const queuePrefix = z.string().regex(/^[^:]+$/, 'must not contain ":"').optional().transform((v) => v ?? 'sagemaker-audit');
+const redisUrl = z.string().superRefine((v, ctx) => {
+  const problem = redisUrlProblem(v);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+});
+
+/**
+ * Where Redis is (the app's, and the CLI's for accepted risks): a URL, ACL credentials, a CA for TLS, Sentinel or
+ * Cluster. `defaultUrl`: the app assumes a local Redis; the CLI never does.
+ */
+const redisFields = (defaultUrl: string | undefined) => ({
+  REDIS_URL: z
+    .string()
+    .optional()
+    .transform((v) => v ?? defaultUrl)
+    .pipe(redisUrl.optional()),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  REDIS_TLS_CA_FILE: z.string().min(1).optional(),
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_NAME: z.string().min(1).optional().transform((v) => v ?? 'mymaster'),
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  REDIS_CLUSTER_NODES: hostPorts,
+  QUEUE_PREFIX: z.string().regex(/^[^:]+$/, 'must not contain ":"').optional(),
+});
+type RedisEnv = z.output<z.ZodObject<ReturnType<typeof redisFields>>>;
+
+function redisRefine(e: RedisEnv, ctx: z.RefinementCtx): void {
+  const issue = (variable: string, message: string) => ctx.addIssue({ code: 'custom', path: [variable], message });
+  if (e.REDIS_SENTINELS.length > 0 && e.REDIS_CLUSTER_NODES.length > 0) issue('REDIS_CLUSTER_NODES', 'cannot be set together with REDIS_SENTINELS: choose Sentinel or Cluster');
+  if (e.REDIS_TLS_CA_FILE !== undefined && !e.REDIS_URL?.startsWith('rediss://')) issue('REDIS_TLS_CA_FILE', 'is set but REDIS_URL is not a rediss:// (TLS) URL');
+  // BullMQ on Redis Cluster: every key of a queue must hash to one slot. One tag for the whole prefix keeps every
+  // key of the app (queues, proposals, risks, trail) in one slot, so multi-key scripts never cross slots.
+  if (e.REDIS_CLUSTER_NODES.length > 0 && e.QUEUE_PREFIX !== undefined && !/^\{[^{}]+\}$/.test(e.QUEUE_PREFIX)) {
+    issue('QUEUE_PREFIX', 'must be a hash tag such as {sagemaker-audit} with Redis Cluster (REDIS_CLUSTER_NODES)');
+  }
+}
+
+function redisSettings(e: RedisEnv & { REDIS_URL: string }): { redis: RedisSettings; queuePrefix: string } {
+  return {
+    redis: Object.freeze({
+      url: e.REDIS_URL,
+      username: e.REDIS_USERNAME,
+      password: e.REDIS_PASSWORD,
+      tlsCaFile: e.REDIS_TLS_CA_FILE,
+      sentinel: e.REDIS_SENTINELS.length > 0 ? { nodes: e.REDIS_SENTINELS, name: e.REDIS_SENTINEL_NAME, password: e.REDIS_SENTINEL_PASSWORD } : undefined,
+      cluster: e.REDIS_CLUSTER_NODES.length > 0 ? { nodes: e.REDIS_CLUSTER_NODES } : undefined,
+    }),
+    queuePrefix: e.QUEUE_PREFIX ?? (e.REDIS_CLUSTER_NODES.length > 0 ? '{sagemaker-audit}' : 'sagemaker-audit'),
+  };
+}
 
 const appEnv = z.object({
   SLACK_BOT_TOKEN: z.string({ error: 'is required' }).regex(/^xoxb-/, 'must be a bot token (xoxb-…)'),
@@ -188,8 +270,7 @@ const appEnv = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token (xapp-…)').optional(),
   SLACK_API_URL: z.url().optional(),
   PORT: int(3000, 1, 65535),
-  REDIS_URL: redisUrl.optional().transform((v) => v ?? 'redis://127.0.0.1:6379'),
-  QUEUE_PREFIX: queuePrefix,
+  ...redisFields('redis://127.0.0.1:6379'),
   APPROVERS: list().pipe(z.array(slackPrincipal)),
   TWO_PERSON_RULE: bool(false),
   APPROVAL_POLICY: fileSetting(policyFile),
@@ -205,7 +286,7 @@ const appEnv = z.object({
   EVENTS_QUEUE_URL: z.url().optional(),
   EVENTS_DEBOUNCE_SECONDS: int(10, 0, 300),
   ROUTING_FILE: fileSetting(routingFile),
-});
+}).superRefine(redisRefine);
 
 /** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
 export interface ControlParameters {
@@ -276,6 +357,19 @@ export interface ApprovalPolicy {
   usesTags: boolean;
 }
 
+/** Where Redis is and how to reach it (src/queue/connection.ts builds the connections from it). */
+export interface RedisSettings {
+  /** redis:// or rediss:// (TLS); with Sentinel or Cluster only its scheme, credentials and database are used. */
+  url: string;
+  /** Override the URL's ACL user and password. */
+  username: string | undefined;
+  password: string | undefined;
+  /** PEM file of the CA that signed the server's certificate (rediss:// only); default: the system's CAs. */
+  tlsCaFile: string | undefined;
+  sentinel: { nodes: { host: string; port: number }[]; name: string; password: string | undefined } | undefined;
+  cluster: { nodes: { host: string; port: number }[] } | undefined;
+}
+
 export interface AppConfig {
   slack: {
     botToken: string;
@@ -284,7 +378,7 @@ export interface AppConfig {
     apiUrl: string | undefined;
     port: number;
   };
-  redisUrl: string;
+  redis: RedisSettings;
   queuePrefix: string;
   approvalPolicy: ApprovalPolicy;
   digest: { channel: string | undefined; cron: string; tz: string };
@@ -306,7 +400,14 @@ export interface AppConfig {
   routing: RoutingTable | undefined;
 }
 
-export type Config = AuditConfig & { app: AppConfig };
+export type Config = AuditConfig & {
+  app: AppConfig;
+  /**
+   * Every configured secret value (Slack tokens and signing secret, Redis passwords, AWS keys from the environment):
+   * the logger blanks them wherever they appear in a line.
+   */
+  secrets: readonly string[];
+};
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG_INVALID';
@@ -352,13 +453,15 @@ export function loadAuditConfig(env: Env): AuditConfig {
  * or nothing when REDIS_URL is not set (the CLI never assumes a local Redis).
  */
 export interface RiskSourceConfig {
-  redisUrl: string | undefined;
+  /** Unset when REDIS_URL is not set. */
+  redis: RedisSettings | undefined;
   queuePrefix: string;
 }
 
 export function loadRiskSourceConfig(env: Env): RiskSourceConfig {
-  const e = parse(z.object({ REDIS_URL: redisUrl.optional(), QUEUE_PREFIX: queuePrefix }), env);
-  return Object.freeze({ redisUrl: e.REDIS_URL, queuePrefix: e.QUEUE_PREFIX });
+  const e = parse(z.object(redisFields(undefined)).superRefine(redisRefine), env);
+  const { redis, queuePrefix } = redisSettings({ ...e, REDIS_URL: e.REDIS_URL ?? '' });
+  return Object.freeze({ redis: e.REDIS_URL === undefined ? undefined : redis, queuePrefix });
 }
 
 export function loadConfig(env: Env): Config {
@@ -390,12 +493,14 @@ export function loadConfig(env: Env): Config {
     problems.push('EVENTS_QUEUE_URL needs ROUTING_FILE or DIGEST_CHANNEL: the channel where what an event finds is posted');
   }
   if (!audit || !app || !approvalPolicy || problems.length > 0) throw new ConfigError(problems);
+  const urlPassword = app.REDIS_URL ? decodeURIComponent(new URL(app.REDIS_URL).password) : undefined;
+  const secrets = [app.SLACK_BOT_TOKEN, app.SLACK_SIGNING_SECRET, app.SLACK_APP_TOKEN, app.REDIS_PASSWORD, app.REDIS_SENTINEL_PASSWORD, urlPassword, env.AWS_SECRET_ACCESS_KEY, env.AWS_SESSION_TOKEN];
   return Object.freeze({
     ...audit,
+    secrets: Object.freeze([...new Set(secrets.filter((v): v is string => v !== undefined && v.length >= 6))]),
     app: Object.freeze({
       slack: { botToken: app.SLACK_BOT_TOKEN, signingSecret: app.SLACK_SIGNING_SECRET, appToken: app.SLACK_APP_TOKEN, apiUrl: app.SLACK_API_URL, port: app.PORT },
-      redisUrl: app.REDIS_URL,
-      queuePrefix: app.QUEUE_PREFIX,
+      ...redisSettings({ ...app, REDIS_URL: app.REDIS_URL ?? 'redis://127.0.0.1:6379' }),
       approvalPolicy,
       digest: { channel: app.DIGEST_CHANNEL, cron: app.DIGEST_CRON, tz: app.DIGEST_TZ },
       remediation: {

@@ -1,14 +1,20 @@
 import { pathToFileURL } from 'node:url';
 import { isMainThread } from 'node:worker_threads';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './logging.js';
+import { collectProcessMetrics } from './ops/metrics.js';
+import { scheduleProblems } from './queue/producers.js';
 import { createServices, type Services } from './services.js';
+import type { SlackIdentity } from './slack/identity.js';
+import { checkRedis, checkSlack, StartupRefused } from './startup.js';
 
 /**
  * The life of a process, shared by the entry points (src/main.ts, src/web.ts, workers/main.ts, workers/thread.ts):
- * the environment read once into a Config (a bad variable: one line each, exit 2), a JSON logger, the composition
- * root, Redis reachable (else exit 1), then `start`, and a clean shutdown on SIGINT/SIGTERM (a second signal forces
- * the exit). Signals reach the main thread only: a workers thread is stopped by its parent.
+ * the environment read once into a Config (a bad variable or digest schedule: one line each, exit 2), a JSON logger
+ * that blanks secrets, the composition root, Redis reachable (else exit 1), the start-up checks (an evicting Redis
+ * or a bot token Slack refuses: one line, exit 2), then `start`, and a clean shutdown on SIGINT/SIGTERM (a second
+ * signal forces the exit). Signals reach the main thread only: a workers thread is stopped by its parent.
  */
 export type ProcessRole = 'all' | 'web' | 'workers';
 
@@ -17,6 +23,8 @@ export interface ProcessContext {
   config: Config;
   logger: Logger;
   services: Services;
+  /** The bot's identity from the start-up auth.test (the main thread only). */
+  slackIdentity: SlackIdentity | undefined;
 }
 
 export interface Started {
@@ -36,6 +44,9 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
   let config: Config;
   try {
     config = loadConfig(env);
+    // The digest schedule, checked with the scheduler's own parser before anything starts.
+    const problems = scheduleProblems(config.app.digest);
+    if (problems.length > 0) throw new ConfigError(problems);
   } catch (err) {
     if (err instanceof ConfigError) {
       console.error(err.message);
@@ -46,7 +57,7 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     throw err;
   }
 
-  const logger = pino({ level: config.logLevel, base: { service: 'sagemaker-audit', role } });
+  const logger = createLogger({ level: config.logLevel, base: { service: 'sagemaker-audit', role }, secrets: config.secrets });
   process.on('uncaughtException', (err) => {
     logger.fatal({ err }, 'uncaught exception');
     process.exit(1);
@@ -55,8 +66,30 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     logger.error({ err: reason }, 'unhandled rejection');
   });
 
+  // A start-up check that fails: one line and exit 2 for a setting to change, exit 1 for anything else.
+  const refuse = (err: unknown): never => {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    const refused = err instanceof StartupRefused;
+    logger.fatal(refused ? { code: err.code } : { err }, refused ? err.message : 'a start-up check failed');
+    process.exit(refused ? err.exitCode : 1);
+  };
+  await checkRedis(config.app.redis).catch(refuse);
+
   // Declared before anything starts so that a signal at any moment closes whatever is running by then.
-  const services = createServices(config, logger);
+  let services: Services;
+  try {
+    services = createServices(config, logger);
+  } catch (err) {
+    return refuse(err);
+  }
+  // Started by the web side of `npm start` (a workers thread, or a child process with an IPC channel): the parent
+  // checks Slack and reports the process-wide figures.
+  const startedByParent = !isMainThread || typeof process.send === 'function';
+  // Process-wide figures (memory, CPU, event loop), once per process.
+  if (!startedByParent) collectProcessMetrics(services.metrics);
   let started: Started | undefined;
   let stopping: Promise<void> | undefined;
   const shutdown = (signal?: string): Promise<void> => {
@@ -88,8 +121,16 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     await services.close().catch(() => undefined);
     process.exit(1);
   }
+  let slackIdentity: SlackIdentity | undefined;
+  // One auth.test per `npm start`: the web side's.
+  if (!startedByParent) {
+    slackIdentity = await checkSlack(services).catch(async (err: unknown) => {
+      await services.close().catch(() => undefined);
+      return refuse(err);
+    });
+  }
   try {
-    started = await start({ env, config, logger, services });
+    started = await start({ env, config, logger, services, slackIdentity });
   } catch (err) {
     logger.fatal({ err }, 'could not start');
     await services.close().catch(() => undefined);

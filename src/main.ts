@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { isEntryPoint, runProcess, type Started } from './lifecycle.js';
+import { askWorkers } from './ops/workers-link.js';
 import { startWeb } from './web.js';
 
 /**
@@ -8,7 +9,7 @@ import { startWeb } from './web.js';
  * a large fleet keeps an event loop busy parsing AWS responses, and the web side must still acknowledge Slack within
  * 3 s. The workers are started by file, not imported: src/ never depends on workers/.
  */
-function startWorkersThread(env: Record<string, string | undefined>, logger: Logger): Promise<Started> {
+function startWorkersThread(env: Record<string, string | undefined>, logger: Logger): Promise<Started & { ops: ReturnType<typeof askWorkers> }> {
   const worker = new Worker(new URL('../workers/thread-boot.mjs', import.meta.url), {
     workerData: { entry: new URL('../workers/thread.ts', import.meta.url).href, env: { ...env } },
   });
@@ -24,6 +25,8 @@ function startWorkersThread(env: Record<string, string | undefined>, logger: Log
       if (m.type !== 'ready') return;
       worker.off('message', onMessage);
       resolve({
+        // The thread's metrics and readiness, for the web side's /metrics and /readyz.
+        ops: askWorkers(worker),
         stop: () =>
           new Promise<void>((done) => {
             stopping = true;
@@ -45,7 +48,7 @@ if (isEntryPoint(import.meta.url)) {
   await runProcess(process.env, 'all', async (ctx) => {
     const workers = await startWorkersThread(ctx.env, ctx.logger);
     ctx.logger.info('workers started in their own thread');
-    const web = await startWeb(ctx);
+    const web = await startWeb(ctx, { readiness: { workers: workers.ops.readiness }, moreMetrics: workers.ops.metrics });
     return {
       ...(web.port !== undefined ? { port: web.port } : {}),
       async stop() {

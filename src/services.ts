@@ -1,16 +1,18 @@
 import { WebClient, type WebClientOptions } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './util/redis-client.js';
 import type { Logger } from 'pino';
 import { runAudit } from './audit/engine.js';
 import type { AuditReport, CoveredScope } from './audit/report.js';
-import { accountClients, defaultClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
+import { accountClients, defaultClientFactory, observedClientFactory, type AccountClients, type ClientFactory } from './aws/clients.js';
 import { readTags } from './aws/inventory.js';
 import { remediationSessions, type RemediationSessions } from './aws/sessions.js';
 import type { Config } from './config.js';
 import { CONTROLS } from './controls/index.js';
 import { PostureStore } from './digest/posture.js';
 import { DigestStateStore } from './digest/state.js';
-import { createRedis, shownRedisUrl } from './queue/connection.js';
+import { awsCallObserver, createMetrics, observedSlackFetch, timedAudits, type Metrics } from './ops/metrics.js';
+import { watchRedis, type RedisAvailability } from './queue/availability.js';
+import { createRedis, describeRedis } from './queue/connection.js';
 import { createProducers, type Producers } from './queue/producers.js';
 import { ProposalBacklog, ProposalStore, type ProposalResource } from './remediation/proposals.js';
 import type { RemediationDeps } from './remediation/run.js';
@@ -19,6 +21,8 @@ import { RiskStore } from './risks/store.js';
 import { createApprovers, type Approvers } from './slack/approvers.js';
 import { DEFAULT_THREAD_LIMITS, type ThreadLimits } from './slack/blocks/audit.js';
 import type { ListenerDeps } from './slack/deps.js';
+import { verifyBotToken, type SlackIdentity } from './slack/identity.js';
+import { slackSdkLogger } from './slack/logger.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
 import { createHomeTab, type HomeTab } from './slack/threads/home.js';
 import { AuditTrail } from './trail.js';
@@ -45,12 +49,18 @@ export interface Services {
   config: Config;
   logger: Logger;
   /** Fail-fast connection (the 3-second Slack ack must not hang on an outage) and retry-forever one (workers). */
-  redis: { producer: Redis; worker: Redis };
+  redis: { producer: RedisClient; worker: RedisClient };
+  /** Whether Redis answers; an outage logged once, its end once. */
+  redisAvailability: RedisAvailability;
+  /** This process's Prometheus registry and instruments. */
+  metrics: Metrics;
   producers: Producers;
   /** Stores on the fail-fast connection (web side) and on the worker connection (workers). */
   web: Stores;
   worker: Stores;
   slack: WebClient;
+  /** The WebClient options Bolt's own client takes too (API URL, counted fetch). */
+  slackClientOptions: WebClientOptions;
   /**
    * `clients`: the audit role's (AUDIT_ROLE, read-only) per account and region; `remediation`: one session per approved
    * fix (REMEDIATION_ROLE as the approver, or the audit's clients when it is unset).
@@ -71,6 +81,8 @@ export interface Services {
   listenerDeps(): ListenerDeps;
   /** Resolves once the fail-fast connection is ready (it has no offline queue); rejects after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<void>;
+  /** auth.test with the bot token (few retries: a start-up check); rejects with SlackTokenRejected when Slack refuses it. */
+  checkSlack(): Promise<SlackIdentity>;
   close(): Promise<void>;
 }
 
@@ -87,7 +99,7 @@ export interface ServiceOverrides {
   now?: () => Date;
 }
 
-function stores(redis: Redis, prefix: string): Stores {
+function stores(redis: RedisClient, prefix: string): Stores {
   const trail = new AuditTrail(redis, prefix);
   return {
     proposals: new ProposalStore(redis, prefix),
@@ -101,19 +113,26 @@ function stores(redis: Redis, prefix: string): Stores {
 
 export function createServices(config: Config, logger: Logger, overrides: ServiceOverrides = {}): Services {
   const prefix = config.app.queuePrefix;
-  const producer = createRedis(config.app.redisUrl, 'producer');
-  const worker = createRedis(config.app.redisUrl, 'worker');
-  for (const [role, r] of [['producer', producer], ['worker', worker]] as const) {
-    r.on('error', (err) => logger.warn({ err, role, code: 'QUEUE_UNAVAILABLE' }, 'Redis connection error'));
-  }
-  const producers = createProducers(producer, prefix);
+  const producer = createRedis(config.app.redis, 'producer');
+  const worker = createRedis(config.app.redis, 'worker');
+  const redisAvailability = watchRedis(
+    [
+      { name: 'producer', client: producer },
+      { name: 'worker', client: worker },
+    ],
+    logger,
+  );
+  const producers = createProducers(producer, prefix, redisAvailability.report);
+  const metrics = createMetrics();
+  const apiUrl = config.app.slack.apiUrl ?? 'https://slack.com/api/';
+  const slackClientOptions: WebClientOptions = { slackApiUrl: apiUrl, fetch: observedSlackFetch(metrics, apiUrl), logger: slackSdkLogger(logger, 'slack-web-api') };
   const slack = new WebClient(config.app.slack.botToken, {
-    ...(config.app.slack.apiUrl ? { slackApiUrl: config.app.slack.apiUrl } : {}),
+    ...slackClientOptions,
     // Workers post long threads: wait out rate limits a few times, but do not hold a job for half an hour.
     retryConfig: { retries: 5, factor: 3.86 }, // = retryPolicies.fiveRetriesInFiveMinutes (not an ESM named export)
     ...overrides.slackClientOptions,
   });
-  const factory = overrides.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts, timeouts: config.awsTimeouts });
+  const factory = observedClientFactory(overrides.clientFactory ?? defaultClientFactory({ maxAttempts: config.maxAttempts, timeouts: config.awsTimeouts }), awsCallObserver(metrics));
   const clients = overrides.clients ?? accountClients(factory, config.role, { externalId: config.externalId });
   const remediation = remediationSessions(factory, { role: config.app.remediation.role, externalId: config.externalId, audit: clients });
   const web = stores(producer, prefix);
@@ -137,12 +156,15 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     config,
     logger,
     redis: { producer, worker },
+    redisAvailability,
+    metrics,
     producers,
     web,
     worker: workerStores,
     slack,
+    slackClientOptions,
     aws: { factory, clients, remediation },
-    runAudit: withAcceptedRisks(engine, workerStores.risks, now),
+    runAudit: timedAudits(metrics, withAcceptedRisks(engine, workerStores.risks, now)),
     resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
     approvers,
     homes,
@@ -163,7 +185,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           producer.off('ready', onReady);
-          reject(Object.assign(new Error(`Redis at ${shownRedisUrl(config.app.redisUrl)} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
+          reject(Object.assign(new Error(`${describeRedis(config.app.redis)} is not ready after ${timeoutMs} ms`), { code: 'QUEUE_UNAVAILABLE' }));
         }, timeoutMs);
         const onReady = (): void => {
           clearTimeout(timer);
@@ -172,7 +194,9 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
         producer.once('ready', onReady);
       });
     },
+    checkSlack: () => verifyBotToken(new WebClient(config.app.slack.botToken, { ...slackClientOptions, retryConfig: { retries: 2, factor: 2 }, ...overrides.slackClientOptions })),
     async close() {
+      redisAvailability.stop();
       await producers.close().catch((err: unknown) => logger.warn({ err }, 'closing queues'));
       clients.close();
       await Promise.all([producer.quit().catch(() => producer.disconnect()), worker.quit().catch(() => worker.disconnect())]);

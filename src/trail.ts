@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './util/redis-client.js';
 
 /**
  * The audit trail: every proposal, decision, step and result, with who and when, appended to one Redis stream.
@@ -44,7 +44,7 @@ const MAX_EVENTS = 100_000;
 
 export class AuditTrail {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

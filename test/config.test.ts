@@ -78,7 +78,7 @@ describe('loadConfig', () => {
     expect(config.app.approvalPolicy.rules).toEqual([
       { name: 'APPROVERS', match: {}, approvers: { userIds: ['U0123ABC', 'W0456DEF'], userGroupIds: ['S0999XYZ'] }, approvals: 1, requesterMayApprove: true },
     ]);
-    expect(config.app.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.app.redis.url).toBe('redis://127.0.0.1:6379');
     expect(config.app.slack.port).toBe(3000);
     expect(config.app.digest).toEqual({ channel: undefined, cron: '0 9 * * *', tz: 'UTC' });
     expect(config.app.remediation.mode).toBe('execute');
@@ -87,5 +87,56 @@ describe('loadConfig', () => {
   it('rejects a queue prefix with ":" (BullMQ keys) and a wrong token kind', () => {
     expect(() => loadConfig({ ...app, QUEUE_PREFIX: 'a:b' })).toThrow(/QUEUE_PREFIX/);
     expect(() => loadConfig({ ...app, SLACK_BOT_TOKEN: 'xoxp-user' })).toThrow(/SLACK_BOT_TOKEN must be a bot token/);
+  });
+});
+
+describe('Redis settings', () => {
+  const problems = (env: Record<string, string>): string[] => {
+    try {
+      loadConfig({ ...app, ...env });
+    } catch (err) {
+      if (err instanceof ConfigError) return err.problems;
+      throw err;
+    }
+    return [];
+  };
+
+  it('rejects a malformed REDIS_URL in one line naming it, without repeating the URL (it may hold a password)', () => {
+    expect(problems({ REDIS_URL: 'redis://:::::@@@/abc' })).toEqual(['REDIS_URL is not a valid URL (expected redis://[user:password@]host[:port][/db] or rediss://…)']);
+    expect(problems({ REDIS_URL: 'http://u:hunter2@cache:6379' })).toEqual(['REDIS_URL must be a redis:// or rediss:// URL']);
+    expect(problems({ REDIS_URL: 'redis:///x' })).toEqual(['REDIS_URL has no host (expected redis://[user:password@]host[:port][/db])']);
+    expect(problems({ REDIS_URL: 'redis://cache:6379/queue' })).toEqual(['REDIS_URL database must be a number (redis://host:6379/0)']);
+    expect(problems({ REDIS_URL: 'rediss://user:p%40ss@cache.internal:6380/2' })).toEqual([]);
+  });
+
+  it('reads Sentinel and Cluster nodes, and refuses both at once', () => {
+    const sentinel = loadConfig({ ...app, REDIS_SENTINELS: 'sentinel-a:26379, [::1]:26380', REDIS_SENTINEL_PASSWORD: 'sentinel-pass' }).app.redis;
+    expect(sentinel.sentinel).toEqual({ nodes: [{ host: 'sentinel-a', port: 26379 }, { host: '::1', port: 26380 }], name: 'mymaster', password: 'sentinel-pass' });
+    expect(sentinel.cluster).toBeUndefined();
+    expect(problems({ REDIS_SENTINELS: 'sentinel-a' })).toEqual(['REDIS_SENTINELS expected host:port pairs separated by commas']);
+    expect(problems({ REDIS_SENTINELS: 'a:1', REDIS_CLUSTER_NODES: 'b:2' })).toEqual(['REDIS_CLUSTER_NODES cannot be set together with REDIS_SENTINELS: choose Sentinel or Cluster']);
+  });
+
+  it('with Cluster the queue prefix is a hash tag: {sagemaker-audit} by default, a plain one refused', () => {
+    expect(loadConfig({ ...app, REDIS_CLUSTER_NODES: 'n1:7000,n2:7001' }).app.queuePrefix).toBe('{sagemaker-audit}');
+    expect(loadConfig({ ...app, REDIS_CLUSTER_NODES: 'n1:7000', QUEUE_PREFIX: '{team-a}' }).app.queuePrefix).toBe('{team-a}');
+    expect(problems({ REDIS_CLUSTER_NODES: 'n1:7000', QUEUE_PREFIX: 'team-a' })).toEqual(['QUEUE_PREFIX must be a hash tag such as {sagemaker-audit} with Redis Cluster (REDIS_CLUSTER_NODES)']);
+    expect(loadConfig(app).app.queuePrefix).toBe('sagemaker-audit');
+  });
+
+  it('a CA file needs a rediss:// URL', () => {
+    expect(problems({ REDIS_TLS_CA_FILE: '/etc/ssl/redis-ca.pem' })).toEqual(['REDIS_TLS_CA_FILE is set but REDIS_URL is not a rediss:// (TLS) URL']);
+    expect(loadConfig({ ...app, REDIS_URL: 'rediss://cache:6380', REDIS_TLS_CA_FILE: '/etc/ssl/redis-ca.pem' }).app.redis.tlsCaFile).toBe('/etc/ssl/redis-ca.pem');
+  });
+
+  it('lists every configured secret for the logger to blank', () => {
+    const config = loadConfig({
+      ...app,
+      SLACK_APP_TOKEN: 'xapp-1-A1-2-appsecret',
+      REDIS_URL: 'redis://app:url%2Fpassword@cache:6379',
+      REDIS_SENTINEL_PASSWORD: 'sentinel-pass',
+      AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    });
+    expect([...config.secrets].sort()).toEqual(['secret-secret', 'xoxb-1-2-abc', 'xapp-1-A1-2-appsecret', 'url/password', 'sentinel-pass', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'].sort());
   });
 });

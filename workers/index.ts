@@ -29,7 +29,7 @@ interface WorkerRow {
 }
 
 function workerTable(services: Services, overrides: WorkerOverrides, remediationWorker: () => Worker | undefined): WorkerRow[] {
-  const { config, logger, slack, tuning } = services;
+  const { config, logger, slack, tuning, metrics } = services;
   const stores = services.worker;
   const securityHub = config.app.securityHubSync ? services.aws.clients : undefined;
   const strategy = overrides.remediationRateLimit ?? 'delay-job';
@@ -65,8 +65,9 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
           reporterFor: slackRemediationReporters(slack, config.app.approvalPolicy, logger.child({ queue: QUEUE_NAMES.remediation })),
           timing: tuning.remediationTiming,
           logger: logger.child({ queue: QUEUE_NAMES.remediation }),
+          onStep: (operation, outcome) => metrics.remediationSteps.inc({ operation, outcome }),
         },
-        { rateLimit: strategy, worker: remediationWorker },
+        { rateLimit: strategy, worker: remediationWorker, onDelivery: (outcome) => metrics.remediationJobs.inc({ outcome }) },
       ),
       options: {
         concurrency: config.app.remediation.concurrency,
@@ -93,7 +94,7 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
         onDigest: (report, open, chartFileId, day) => services.homes.worker.afterDigest(report, open, chartFileId, day),
         logger: logger.child({ queue: QUEUE_NAMES.digest }),
         now: services.now,
-      }),
+      }, (outcome) => metrics.digestRuns.inc({ outcome })),
       // A digest of a large fleet runs a full audit: give the lock room.
       options: { concurrency: 1, lockDuration: 120_000 },
     },
@@ -107,6 +108,8 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
 
 export interface RunningWorkers {
   workers: Worker[];
+  /** Resolves when every worker runs (readiness), else rejects naming the ones that do not. */
+  running(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -121,7 +124,8 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
       ...row.options,
       ...overrides.options?.[row.queue],
     });
-    worker.on('error', (err) => logger.error({ err, queue: row.queue }, 'worker error'));
+    // Connection errors tell of a Redis outage, logged once by the availability watch; others are logged there too.
+    worker.on('error', (err) => services.redisAvailability.report(err, `worker:${row.queue}`));
     worker.on('failed', (job, err) => logger.warn({ err: err.message, queue: row.queue, jobId: job?.id }, 'job failed'));
     worker.on('stalled', (jobId) => logger.warn({ queue: row.queue, jobId }, 'job stalled; it will be picked up again'));
     if (row.queue === QUEUE_NAMES.remediation) holder.remediation = worker;
@@ -135,20 +139,31 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
     );
   }
 
-  if (!overrides.queues) {
+  // At start and after every Redis outage (a Redis that came back empty lost its job schedulers): the schedules, and
+  // approvals whose job was never queued (a crash between the decision and the enqueue).
+  const reconcile = async (when: 'start' | 'reconnect'): Promise<void> => {
     try {
       const scheduled = await services.producers.ensureSchedules(config.app);
-      logger.info({ scheduled, cron: config.app.digest.cron, tz: config.app.digest.tz }, scheduled ? 'daily digest scheduled' : 'no DIGEST_CHANNEL: daily digest not scheduled');
+      logger.info({ scheduled, when, cron: config.app.digest.cron, tz: config.app.digest.tz }, scheduled ? 'daily digest scheduled' : 'no DIGEST_CHANNEL: daily digest not scheduled');
     } catch (err) {
-      logger.error({ err }, 'could not upsert the digest schedule (check DIGEST_CRON / DIGEST_TZ)');
+      logger.error({ err, when }, 'could not upsert the job schedulers');
     }
-    // An approval whose job was never queued (crash between the decision and the enqueue) is queued now.
     const requeued = await services.producers.requeueApproved(services.worker.proposals, { dryRun: config.app.remediation.mode === 'dry-run' });
-    if (requeued > 0) logger.warn({ requeued }, 'queued remediation jobs for approvals left behind');
+    if (requeued > 0) logger.warn({ requeued, when }, 'queued remediation jobs for approvals left behind');
+  };
+  if (!overrides.queues) {
+    await reconcile('start');
+    services.redisAvailability.onRecovered(() => {
+      reconcile('reconnect').catch((err: unknown) => logger.error({ err }, 'could not reconcile after Redis came back'));
+    });
   }
 
   return {
     workers,
+    async running() {
+      const stopped = workers.filter((w) => !w.isRunning() || w.closing !== undefined).map((w) => w.name);
+      if (stopped.length > 0) throw new Error(`workers not running: ${stopped.join(', ')}`);
+    },
     async close() {
       await Promise.all(workers.map((w) => w.close()));
     },

@@ -1,4 +1,4 @@
-import { DelayedError, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { RemediationJobData } from '../src/queue/jobs.js';
 import { RemediationError } from '../src/remediation/errors.js';
@@ -14,11 +14,17 @@ import { RemediationStopped, runRemediation, type RemediationDeps, type Remediat
  */
 export type RateLimitStrategy = 'delay-job' | 'pause-queue';
 
-export function remediationProcessor(deps: RemediationDeps, options: { rateLimit?: RateLimitStrategy; worker?: () => Worker | undefined } = {}) {
+/** How a delivery ended, for metrics: the result's status, or failed (for good), rate-limited, retry. */
+export type DeliveryOutcome = RemediationResult['status'] | 'rate-limited' | 'retry';
+
+export function remediationProcessor(
+  deps: RemediationDeps,
+  options: { rateLimit?: RateLimitStrategy; worker?: () => Worker | undefined; onDelivery?: (outcome: DeliveryOutcome) => void } = {},
+) {
   return async (job: Job<RemediationJobData, RemediationResult>, token?: string): Promise<RemediationResult> => {
     const { execution, ...request } = job.data;
     try {
-      return await runRemediation(
+      const result = await runRemediation(
         {
           jobId: String(job.id),
           request,
@@ -43,7 +49,11 @@ export function remediationProcessor(deps: RemediationDeps, options: { rateLimit
         },
         deps,
       );
+      options.onDelivery?.(result.status);
+      return result;
     } catch (err) {
+      const rateLimited = err instanceof DelayedError || err instanceof RateLimitError;
+      options.onDelivery?.(err instanceof RemediationStopped ? 'failed' : rateLimited ? 'rate-limited' : 'retry');
       if (err instanceof RemediationStopped) throw new UnrecoverableError(err.message);
       throw err;
     }

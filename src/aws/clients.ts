@@ -4,8 +4,10 @@ import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { fromTemporaryCredentials } from '@aws-sdk/credential-providers';
+import type { Pluggable } from '@smithy/types';
 import { DEFAULT_AWS_TIMEOUTS, type AwsTimeouts } from '../config.js';
 import { roleArnFor } from './arns.js';
+import { isThrottling } from './errors.js';
 
 /** A credentials provider as the SDK takes it (typed from the SDK itself, no extra dependency). */
 export type AwsCredentialIdentityProvider = ReturnType<typeof fromTemporaryCredentials>;
@@ -97,6 +99,8 @@ export interface AssumeRoleOptions {
   sessionName?: string;
   sourceIdentity?: string;
   externalId?: string;
+  /** Middleware for the STS client that makes the AssumeRole call (metrics). */
+  plugins?: ClientPlugin[];
 }
 
 /**
@@ -121,6 +125,7 @@ export function assumeRoleCredentials(
       requestHandler: requestHandler(o.timeouts),
       ...(o.endpoint !== undefined ? { endpoint: o.endpoint } : {}),
     },
+    clientPlugins: o.plugins ?? [],
   });
   return memoizeCredentials(provider);
 }
@@ -150,7 +155,64 @@ export interface ClientFactory {
   aws(o: { region: string; credentials?: AwsCredentialIdentityProvider }): AwsClients;
   sts(o: { region: string; credentials?: AwsCredentialIdentityProvider }): STSClient;
   organizations(o: { region: string; credentials?: AwsCredentialIdentityProvider }): OrganizationsClient;
+  /** `options.plugins` also go on the STS client the credentials provider builds for AssumeRole. */
   assumeRole(roleArn: string, region: string, options?: AssumeRoleOptions): AwsCredentialIdentityProvider;
+}
+
+/** A middleware plugin for any SDK client. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one plugin for clients of every service
+export type ClientPlugin = Pluggable<any, any>;
+
+/** One HTTP attempt of an AWS call (retries are attempts of their own), for metrics. */
+export type AwsCallObserver = (call: { service: string; operation: string; outcome: 'ok' | 'throttled' | 'error'; seconds: number }) => void;
+
+/**
+ * A plugin that reports every attempt of every call to `observe`. It wraps the deserializer (so it sees the
+ * service's error, parsed) inside the retry loop (so each retry of a throttled call counts).
+ */
+export function callObserverPlugin(observe: AwsCallObserver): ClientPlugin {
+  return {
+    applyToStack(stack) {
+      stack.add(
+        (next, context) => async (args) => {
+          const service = String(context.clientName ?? 'unknown').replace(/Client$/, '').toLowerCase();
+          const operation = String(context.commandName ?? 'unknown').replace(/Command$/, '');
+          const started = performance.now();
+          const seconds = () => (performance.now() - started) / 1000;
+          try {
+            const out = await next(args);
+            observe({ service, operation, outcome: 'ok', seconds: seconds() });
+            return out;
+          } catch (err) {
+            const status = (err as { $metadata?: { httpStatusCode?: number } } | undefined)?.$metadata?.httpStatusCode;
+            observe({ service, operation, outcome: isThrottling(err) || status === 429 ? 'throttled' : 'error', seconds: seconds() });
+            throw err;
+          }
+        },
+        { step: 'deserialize', name: 'sagemakerAuditCallObserver', priority: 'high', override: true },
+      );
+    },
+  };
+}
+
+/** `inner`'s clients, each reporting its calls to `observe`. */
+export function observedClientFactory(inner: ClientFactory, observe: AwsCallObserver): ClientFactory {
+  const plugin = callObserverPlugin(observe);
+  const use = <C extends { middlewareStack: { use(p: ClientPlugin): void } }>(client: C): C => {
+    client.middlewareStack.use(plugin);
+    return client;
+  };
+  return {
+    aws(o) {
+      const clients = inner.aws(o);
+      use(clients.sagemaker);
+      use(clients.securityHub);
+      return clients;
+    },
+    sts: (o) => use(inner.sts(o)),
+    organizations: (o) => use(inner.organizations(o)),
+    assumeRole: (roleArn, region, options = {}) => inner.assumeRole(roleArn, region, { ...options, plugins: [plugin, ...(options.plugins ?? [])] }),
+  };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import type { Redis } from 'ioredis';
-import type { RiskSourceConfig } from '../config.js';
-import { createRedis, shownRedisUrl } from '../queue/connection.js';
+import type { RedisSettings, RiskSourceConfig } from '../config.js';
+import { createRedis, describeRedis } from '../queue/connection.js';
 import { parseRisksFile, risksFileText } from '../risks/file.js';
 import { RiskStore } from '../risks/store.js';
 import type { AcceptedRiskRecord } from '../risks/types.js';
@@ -20,8 +19,10 @@ interface Out {
  * source nothing is suppressed (a tool used without the app says nothing about it).
  */
 
-async function withRiskStore<T>(config: RiskSourceConfig & { redisUrl: string }, fn: (store: RiskStore) => Promise<T>): Promise<T> {
-  const redis: Redis = createRedis(config.redisUrl, 'one-shot');
+type RiskSource = RiskSourceConfig & { redis: RedisSettings };
+
+async function withRiskStore<T>(config: RiskSource, fn: (store: RiskStore) => Promise<T>): Promise<T> {
+  const redis = createRedis(config.redis, 'one-shot');
   redis.on('error', () => undefined); // the failed connect() says what went wrong
   try {
     await redis.connect();
@@ -31,13 +32,13 @@ async function withRiskStore<T>(config: RiskSourceConfig & { redisUrl: string },
   }
 }
 
-const where = (c: RiskSourceConfig & { redisUrl: string }) => `Redis ${shownRedisUrl(c.redisUrl)} (prefix ${c.queuePrefix})`;
+const where = (c: RiskSource) => `${describeRedis(c.redis)} (prefix ${c.queuePrefix})`;
 
 /** The accepted risks a scan applies, and a line for stderr saying where they came from. */
 export async function acceptedRisksForScan(config: RiskSourceConfig, file: string | undefined, io: Pick<Out, 'stderr'>): Promise<AcceptedRiskRecord[]> {
-  const redisUrl = config.redisUrl;
-  if (redisUrl !== undefined) {
-    const source = { ...config, redisUrl };
+  const redis = config.redis;
+  if (redis !== undefined) {
+    const source = { ...config, redis };
     try {
       const risks = await withRiskStore(source, (store) => store.listActive());
       io.stderr(`accepted risks: ${risks.length} from ${where(source)}\n`);
@@ -64,9 +65,9 @@ async function readText(file: string): Promise<string> {
 
 /** `sagemaker-audit exceptions export|import`: the app's accepted risks to a file, or a file's into the app's Redis. */
 export async function exceptionsCommand(args: ExceptionsArgs, config: RiskSourceConfig, io: Out, now: Date): Promise<number> {
-  const redisUrl = config.redisUrl;
-  if (redisUrl === undefined) throw new UsageError(`exceptions ${args.action} needs REDIS_URL: the app's Redis, where accepted risks live`);
-  const source = { ...config, redisUrl };
+  const redis = config.redis;
+  if (redis === undefined) throw new UsageError(`exceptions ${args.action} needs REDIS_URL: the app's Redis, where accepted risks live`);
+  const source = { ...config, redis };
   if (args.action === 'export') {
     const risks = await withRiskStore(source, (store) => store.listActive());
     const text = risksFileText(risks, now);

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { AuditReport } from '../audit/report.js';
 import type { Severity } from '../aws/resources.js';
 import { findingKey, severityRank } from './keys.js';
@@ -60,7 +60,7 @@ export interface TrendChart {
 
 export class PostureStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { AuditResult } from '../audit/report.js';
 import type { TrendPoint } from './chart.js';
 import type { FindingState, PreviousRun } from './diff.js';
@@ -39,7 +39,7 @@ export interface DigestItemRef {
  */
 export class DigestStateStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
   ) {}
 

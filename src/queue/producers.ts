@@ -1,8 +1,8 @@
-import { Queue, type JobsOptions } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { defaultRepeatStrategy, Queue, type JobsOptions } from 'bullmq';
 import type { AppConfig } from '../config.js';
 import type { ProposalStore } from '../remediation/proposals.js';
 import type { RiskSyncRequest } from '../risks/jobs.js';
+import type { RedisClient } from '../util/redis-client.js';
 import { jobIds, type AuditJobData, type DigestJobData, type RemediationJobData, type RiskJobData, type ShowNextJobData } from './jobs.js';
 import { JOB_NAMES, QUEUE_NAMES, SCHEDULER_IDS } from './names.js';
 
@@ -67,11 +67,31 @@ export interface Producers {
   close(): Promise<void>;
 }
 
-export function createProducers(connection: Redis, prefix: string): Producers {
+/**
+ * What is wrong with the digest schedule, one line per variable, checked with the job scheduler's own parser (the
+ * one `upsertJobScheduler` runs), so a schedule that passes here is one BullMQ accepts.
+ */
+export function scheduleProblems(digest: Pick<AppConfig['digest'], 'cron' | 'tz'>): string[] {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: digest.tz });
+  } catch {
+    return ['DIGEST_TZ is not a known IANA time zone (for example UTC or Europe/Berlin)'];
+  }
+  try {
+    defaultRepeatStrategy(Date.now(), { pattern: digest.cron, tz: digest.tz });
+  } catch (err) {
+    return [`DIGEST_CRON is not a cron pattern (minute hour day-of-month month day-of-week): ${(err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ')}`];
+  }
+  return [];
+}
+
+/** `onError` hears each queue's errors (connection errors included); without a listener BullMQ prints them raw. */
+export function createProducers(connection: RedisClient, prefix: string, onError?: (err: unknown, source: string) => void): Producers {
   const audit = new Queue<AuditJobData | ShowNextJobData>(QUEUE_NAMES.audit, { connection, prefix });
   const remediation = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection, prefix });
   const digest = new Queue<DigestJobData>(QUEUE_NAMES.digest, { connection, prefix });
   const risks = new Queue<RiskJobData>(QUEUE_NAMES.risks, { connection, prefix });
+  if (onError) for (const queue of [audit, remediation, digest, risks] as Queue[]) queue.on('error', (err) => onError(err, `queue:${queue.name}`));
 
   async function addOnce<T>(queue: Queue<T>, name: string, jobId: string, data: T, opts: JobsOptions): Promise<boolean> {
     if (await queue.getJob(jobId)) return false;

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { AuditResult } from '../audit/report.js';
 import { compareControlIds } from '../controls/index.js';
 import { severityRank } from '../digest/keys.js';
@@ -238,7 +238,7 @@ export type ApproveResult =
 
 export class ProposalStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds = 30 * 24 * 3600,
   ) {}
@@ -444,7 +444,7 @@ export interface BacklogMeta {
  */
 export class ProposalBacklog {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly ttlSeconds = 7 * 24 * 3600,
   ) {}

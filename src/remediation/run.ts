@@ -82,6 +82,8 @@ export interface RemediationDeps {
   timing: { pollIntervalMs: number; maxPollIntervalMs: number; defaultMaxWaitSeconds: number };
   logger?: Logger;
   now?: () => Date;
+  /** Told each step's outcome as it happens (metrics); a step finished in an earlier delivery is not told again. */
+  onStep?(operation: string, outcome: StepOutcome['status'] | 'retrying' | 'failed'): void;
 }
 
 export async function runRemediation(attempt: RemediationAttempt, deps: RemediationDeps): Promise<RemediationResult> {
@@ -245,6 +247,7 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
         const line = view.steps[i];
         if (line) Object.assign(line, { state: outcome.status, detail: resumed ? `${outcome.detail} (done before the restart)` : outcome.detail });
         if (!resumed) {
+          deps.onStep?.(s.operation, outcome.status);
           await record('step-finished', `${s.id}: ${outcome.status}: ${outcome.detail}`);
           await show();
         }
@@ -252,6 +255,7 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
       stepFailed: async (s: PlanStep, i: number, error: RemediationError, willRetry: boolean) => {
         const line = view.steps[i];
         if (line) Object.assign(line, { state: willRetry ? 'retrying' : 'failed', detail: error.message });
+        deps.onStep?.(s.operation, willRetry ? 'retrying' : 'failed');
         await record('step-failed', `${s.id}: ${error.code}: ${error.message}${willRetry ? ' (will retry)' : ''}`);
         if (willRetry) Object.assign(view, { phase: 'retrying', note: `${attemptNote}; the job resumes at this step` });
         await show();

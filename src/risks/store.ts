@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
 import type { AuditTrail } from '../trail.js';
 import type { AcceptedRiskRecord, RiskScope, RiskTarget } from './types.js';
 
@@ -41,7 +41,7 @@ function sameTarget(a: AcceptedRiskRecord, b: { target: RiskTarget; scope: RiskS
  */
 export class RiskStore {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly trail?: AuditTrail,
   ) {}

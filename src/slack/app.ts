@@ -1,25 +1,30 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
-import type { App as BoltApp, CodedError, CustomRoute, Logger as BoltLogger } from '@slack/bolt';
+import { App, HTTPReceiver } from '@slack/bolt';
+import type { App as BoltApp, CodedError, CustomRoute } from '@slack/bolt';
 import type { WebClientOptions } from '@slack/web-api';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
+import type { RedisClient } from '../util/redis-client.js';
 import type { ListenerDeps } from './deps.js';
+import { slackSdkLogger } from './logger.js';
+import { redisOutageNotice } from './outage.js';
 import { registerListeners } from './register.js';
 import { replayGuard, signatureProperties } from './replay.js';
 
 /**
- * The web side: the Bolt app (HTTP receiver on POST /slack/events with GET /healthz, or Socket Mode when an app-level
- * token is configured), the replay guard, the listener registry and one error handler. It reads no environment:
+ * The web side: the Bolt app (HTTP receiver on POST /slack/events beside the operator's routes, or Socket Mode when an
+ * app-level token is configured, the routes then on their own HTTP server), the replay guard, the Redis outage notice,
+ * the listener registry and one error handler. It reads no environment:
  * the entry point passes a parsed Config and what the composition root built.
  */
 export interface SlackAppDeps {
   listeners: ListenerDeps;
-  /** Fail-fast connection: replay keys and the health check. */
-  redis: Redis;
+  /** Fail-fast connection: replay keys. */
+  redis: RedisClient;
   logger: Logger;
+  /** HTTP routes beside the Slack endpoint (health, readiness, metrics); in Socket Mode on their own port. */
+  routes?: CustomRoute[];
   /** Skip auth.test at start-up when both are known. */
   identity?: { botId: string; botUserId: string };
   /** Extra WebClient options for Bolt's own client (tests lower the retry policy). */
@@ -33,45 +38,10 @@ export interface SlackApp {
   stop(): Promise<void>;
 }
 
-/** Bolt's Logger interface on top of pino. */
-function boltLogger(logger: Logger): BoltLogger {
-  let level = LogLevel.INFO;
-  const child = logger.child({ component: 'bolt' });
-  return {
-    debug: (...msg: unknown[]) => child.debug(msg.map(String).join(' ')),
-    info: (...msg: unknown[]) => child.info(msg.map(String).join(' ')),
-    warn: (...msg: unknown[]) => child.warn(msg.map(String).join(' ')),
-    error: (...msg: unknown[]) => child.error(msg.map(String).join(' ')),
-    setLevel: (l) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
-}
-
 export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
   const { slack } = config.app;
   const logger = deps.logger;
   const prefix = config.app.queuePrefix;
-
-  const healthz: CustomRoute = {
-    path: '/healthz',
-    method: ['GET'],
-    handler: (_req, res) => {
-      deps.redis
-        .ping()
-        .then(() => {
-          res.writeHead(200, { 'content-type': 'text/plain' });
-          res.end('ok');
-        })
-        .catch((err: unknown) => {
-          logger.warn({ err, code: 'QUEUE_UNAVAILABLE' }, 'health check: Redis does not answer');
-          res.writeHead(503, { 'content-type': 'text/plain' });
-          res.end('redis unavailable');
-        });
-    },
-  };
 
   const clientOptions: WebClientOptions = {
     ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}),
@@ -85,10 +55,10 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
         signingSecret: slack.signingSecret,
         endpoints: ['/slack/events'],
         port: slack.port,
-        customRoutes: [healthz],
+        customRoutes: deps.routes ?? [],
         customPropertiesExtractor: (req) => signatureProperties(req),
         processBeforeResponse: false,
-        logger: boltLogger(logger),
+        logger: slackSdkLogger(logger),
       });
 
   const app = socketMode
@@ -96,15 +66,16 @@ export function createSlackApp(config: Config, deps: SlackAppDeps): SlackApp {
         token: slack.botToken,
         appToken: slack.appToken,
         socketMode: true,
-        customRoutes: [healthz],
+        customRoutes: deps.routes ?? [],
         installerOptions: { port: slack.port },
         clientOptions,
-        logger: boltLogger(logger),
+        logger: slackSdkLogger(logger),
         ...identity,
       })
-    : new App({ token: slack.botToken, receiver, clientOptions, logger: boltLogger(logger), ...identity });
+    : new App({ token: slack.botToken, receiver, clientOptions, logger: slackSdkLogger(logger), ...identity });
 
   app.use(replayGuard(deps.redis, prefix, logger));
+  app.use(redisOutageNotice(logger));
 
   registerListeners(app, deps.listeners);
 

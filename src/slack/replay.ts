@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AnyMiddlewareArgs, Middleware } from '@slack/bolt';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../util/redis-client.js';
+import { tellNotRecorded } from './outage.js';
 import type { Logger } from 'pino';
 
 /**
@@ -31,7 +32,7 @@ export function requestDigest(signature: string, timestamp: string): string {
   return createHash('sha256').update(`${timestamp}:${signature}`).digest('hex').slice(0, 32);
 }
 
-export function replayGuard(redis: Redis, prefix: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
+export function replayGuard(redis: RedisClient, prefix: string, logger: Logger): Middleware<AnyMiddlewareArgs> {
   return async (args) => {
     const { context, next } = args;
     const signature = context.slackSignature as string | undefined;
@@ -44,11 +45,9 @@ export function replayGuard(redis: Redis, prefix: string, logger: Logger): Middl
     try {
       claimed = await redis.set(`${prefix}:slack-replay:${digest}`, '1', 'EX', 600, 'NX');
     } catch (err) {
-      // Without Redis nothing can be queued either: say so at once instead of letting Slack time out.
-      logger.error({ err, code: 'QUEUE_UNAVAILABLE' }, 'Redis unavailable while checking for a replay');
-      const ack = (args as { ack?: (msg?: unknown) => Promise<void> }).ack;
-      const isCommand = typeof (args.body as { command?: unknown }).command === 'string';
-      if (ack) await ack(isCommand ? { response_type: 'ephemeral', text: ':warning: The job queue (Redis) is unavailable; nothing was started. Try again in a minute.' } : undefined);
+      // Without Redis nothing can be queued or decided either: say so at once instead of an empty answer.
+      logger.warn({ code: 'QUEUE_UNAVAILABLE', error: err instanceof Error ? err.message : String(err) }, 'Redis unavailable while checking for a replay; the request is not recorded');
+      await tellNotRecorded(args, false, logger);
       return;
     }
     if (claimed === 'OK') return next();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-client.js';
 
 // KEYS[1] = the window's key; ARGV[1] = max per window; ARGV[2] = window ms; ARGV[3] = a unique member. A sorted set
 // of recent admissions: unlike a fixed window, no stretch of `window` ms ever holds more than `max` (a fixed window
@@ -22,7 +22,7 @@ return math.max(1, tonumber(oldest[2]) + window - ms)
 /** A rate limit shared by every process on the same Redis: at most `max` admissions per key in any `windowMs`. */
 export class SlidingWindowLimiter {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keyPrefix: string,
     private readonly max: number,
     private readonly windowMs = 1000,

@@ -73,7 +73,7 @@ describe('scan with the app’s accepted risks', () => {
 
     const json = await scan('json', env);
     expect(json.code, json.stderr).toBe(0);
-    expect(json.stderr).toContain(`accepted risks: 1 from Redis ${REDIS_URL} (prefix ${p})`);
+    expect(json.stderr).toContain(`accepted risks: 1 from ${REDIS_URL} (prefix ${p})`);
     const report = JSON.parse(json.stdout) as AuditReport;
     const root = report.results.find((r) => r.resourceName === 'root-nb')!;
     expect(root).toMatchObject({ status: 'SUPPRESSED', acceptedRisk: { acceptedBy: 'U0APPROVER', reason: 'lab notebook, isolated VPC, owner rebuilds it in Q3', scope: 'resource' } });
@@ -113,7 +113,7 @@ describe('scan with the app’s accepted risks', () => {
     // Redis unreachable (nothing listens on port 1): a warning, then the file.
     const offline = await scan('json', { REDIS_URL: 'redis://127.0.0.1:1' }, ['--exceptions', file]);
     expect(offline.code, offline.stderr).toBe(0);
-    expect(offline.stderr).toMatch(/warning: accepted risks not read from Redis redis:\/\/127\.0\.0\.1:1 .*; using /);
+    expect(offline.stderr).toMatch(/warning: accepted risks not read from redis:\/\/127\.0\.0\.1:1 .*; using /);
     expect(offline.stderr).toContain(`accepted risks: 1 from ${file}`);
     expect((JSON.parse(offline.stdout) as AuditReport).results.find((r) => r.resourceName === 'root-nb')?.status).toBe('SUPPRESSED');
 

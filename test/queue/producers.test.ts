@@ -1,13 +1,13 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
 import { jobIds } from '../../src/queue/jobs.js';
-import { createProducers, type Producers } from '../../src/queue/producers.js';
+import { createProducers, scheduleProblems, type Producers } from '../../src/queue/producers.js';
 import { ProposalStore, newProposalId } from '../../src/remediation/proposals.js';
 import { failedResult, proposal } from '../slack/fixtures.js';
-import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from './redis.js';
+import { deletePrefix, redisSettings, testRedis, uniquePrefix } from './redis.js';
 
 const admin = testRedis();
-const redis = createRedis(REDIS_URL, 'producer');
+const redis = createRedis(redisSettings(), 'producer');
 let prefix: string;
 let producers: Producers;
 let store: ProposalStore;
@@ -62,5 +62,17 @@ describe('producers', () => {
     const job = jobs.find((j) => j.id === jobIds.remediation(lost!.id))!;
     expect(job.data).toMatchObject({ proposalId: lost!.id, approvedBy: 'U0APPROVER', dryRun: true });
     expect(await store.approvedNotQueued()).toEqual([]);
+  });
+});
+
+describe('scheduleProblems (the job scheduler parser)', () => {
+  it('accepts what upsertJobScheduler accepts, and names the variable of what it refuses', async () => {
+    expect(scheduleProblems({ cron: '0 9 * * 1-5', tz: 'Europe/Berlin' })).toEqual([]);
+    expect(scheduleProblems({ cron: '0 0 9 * * *', tz: 'UTC' })).toEqual([]); // seconds field
+    expect(scheduleProblems({ cron: '61 9 * * *', tz: 'UTC' })).toEqual(['DIGEST_CRON is not a cron pattern (minute hour day-of-month month day-of-week): Constraint error, got value 61 expected range 0-59']);
+    expect(scheduleProblems({ cron: '0 9 * * *', tz: 'Mars/Phobos' })).toEqual(['DIGEST_TZ is not a known IANA time zone (for example UTC or Europe/Berlin)']);
+    // What passes here is what BullMQ stores: the same pattern upserted for real.
+    await expect(producers.digest.upsertJobScheduler('check', { pattern: '0 9 * * 1-5', tz: 'Europe/Berlin' })).resolves.toBeDefined();
+    await expect(producers.digest.upsertJobScheduler('check-bad', { pattern: '61 9 * * *', tz: 'UTC' })).rejects.toThrow(/61/);
   });
 });

@@ -11,7 +11,7 @@
 import { QueueEvents } from 'bullmq';
 import type { Queue, Worker, WorkerOptions } from 'bullmq';
 import { WebClient } from '@slack/web-api';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../../src/util/redis-client.js';
 import { pino } from 'pino';
 import { runAudit } from '../../src/audit/engine.js';
 import { defaultClientFactory } from '../../src/aws/clients.js';
@@ -159,7 +159,7 @@ export interface Ctx {
   aws: AwsStandin;
   slack: Slack;
   services: Services;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   config: Config;
   proposals: ProposalStore;

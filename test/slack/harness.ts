@@ -1,5 +1,5 @@
 import type { Job } from 'bullmq';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import type { AuditReport, CoveredScope } from '../../src/audit/report.js';
 import type { ClientFactory } from '../../src/aws/clients.js';
 import { loadConfig, type Config } from '../../src/config.js';
@@ -8,10 +8,12 @@ import { createSlackApp, type SlackApp } from '../../src/slack/app.js';
 import { ACTION_IDS } from '../../src/slack/ids.js';
 import { createPacer } from '../../src/slack/pacer.js';
 import type { ThreadLimits } from '../../src/slack/blocks/audit.js';
+import { webRoutes } from '../../src/web.js';
 import { startWorkers, type RunningWorkers } from '../../workers/index.js';
 import type { QueueName } from '../../src/queue/names.js';
 import { deletePrefix, REDIS_URL, uniquePrefix } from '../queue/redis.js';
-import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions } from '../support/slack-standin/index.js';
+import { freePort } from '../support/redis-server.js';
+import { blockActionsBody, postSigned, SlackStandin, slashCommandBody, type SlackStandinOptions, type StoredMessage } from '../support/slack-standin/index.js';
 
 /**
  * The real Bolt HTTP receiver on a random port, real Redis under a unique prefix, the Slack stand-in behind the
@@ -35,6 +37,10 @@ export interface HarnessOptions {
   standin?: SlackStandinOptions;
   /** Pass botId/botUserId (default) or let Bolt call auth.test against the stand-in. */
   skipAuthTest?: boolean;
+  /** The app's logger (default: silent). */
+  logger?: Logger;
+  /** Socket Mode (SLACK_APP_TOKEN) instead of the HTTP receiver; the operator routes on a free PORT. */
+  socketMode?: boolean;
 }
 
 export interface Harness {
@@ -71,9 +77,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     APPROVERS: `${APPROVER},S0APPROVERS`,
     TWO_PERSON_RULE: 'true',
     LOG_LEVEL: 'silent',
+    ...(options.socketMode ? { SLACK_APP_TOKEN: standin.appToken, PORT: String(await freePort()) } : {}),
     ...options.env,
   });
-  const logger = pino({ level: 'silent' });
+  const logger = options.logger ?? pino({ level: 'silent' });
   const services = createServices(config, logger, {
     ...(options.clientFactory ? { clientFactory: options.clientFactory } : {}),
     ...(options.runAudit ? { runAudit: options.runAudit } : {}),
@@ -87,12 +94,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   });
   await services.ready();
+  const identity = { botId: standin.botId, botUserId: standin.botUserId, teamId: standin.teamId };
   const slackApp = createSlackApp(config, {
     listeners: services.listenerDeps(),
     redis: services.redis.producer,
     logger,
-    clientOptions: { retryConfig: { retries: 0 } },
-    ...(options.skipAuthTest === false ? {} : { identity: { botId: standin.botId, botUserId: standin.botUserId } }),
+    routes: webRoutes(services, identity),
+    clientOptions: { ...services.slackClientOptions, retryConfig: { retries: 0 } },
+    ...(options.skipAuthTest === false ? {} : { identity }),
   });
   const port = await slackApp.start(0);
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -142,6 +151,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
 }
+
+export type Button = { action_id: string; value: string; confirm?: unknown };
+/** The buttons of a posted message. */
+export const buttons = (m: StoredMessage): Button[] => (m.blocks ?? []).flatMap((b) => (b.type === 'actions' ? (b.elements as Button[]) : []));
 
 /** Polls until `check` holds. */
 export async function eventually(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
