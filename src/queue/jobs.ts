@@ -1,4 +1,5 @@
 import type { CoveredScope } from '../audit/report.js';
+import type { ResourceEvent } from '../aws/events.js';
 import type { PersistedExecution, RemediationRequest } from '../remediation/run.js';
 import type { RiskSyncRequest } from '../risks/jobs.js';
 
@@ -38,6 +39,16 @@ export interface DigestJobData {
 }
 
 export type RiskJobData = RiskSyncRequest | Record<string, never>;
+
+/**
+ * A change to one resource, from the hub's event queue: the job audits that resource again. Bursts for one resource
+ * coalesce (src/queue/producers.ts), so the data is the first event of a burst; the audit reads the resource's
+ * current state whatever the events said.
+ */
+export type ResourceEventJobData = Omit<Extract<ResourceEvent, { type: 'resource' }>, 'type'> & {
+  /** When the app received the event (ISO), for the event-to-proposal latency. */
+  receivedAt: string;
+};
 
 /** Job ids derive from what they do, so duplicates collapse (BullMQ ids: no ':' and not only digits). */
 export const jobIds = {

@@ -4,6 +4,8 @@ export const QUEUE_NAMES = {
   remediation: 'remediation',
   digest: 'digest',
   risks: 'risks',
+  /** One job per changed resource (from the hub's event queue): a targeted audit of it. */
+  events: 'events',
 } as const;
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
@@ -19,6 +21,7 @@ export const JOB_NAMES = {
   riskExpiry: 'risk-expiry',
   /** Set an accepted risk's Security Hub findings to SUPPRESSED or back to NEW (listeners never call AWS). */
   riskSync: 'risk-sync',
+  resourceEvent: 'resource-event',
 } as const;
 
 /** Job scheduler ids (one delayed job each, upserted at every start). */

@@ -3,7 +3,8 @@ import type { AppConfig } from '../config.js';
 import type { ProposalStore } from '../remediation/proposals.js';
 import type { RiskSyncRequest } from '../risks/jobs.js';
 import type { RedisClient } from '../util/redis-client.js';
-import { jobIds, type AuditJobData, type DigestJobData, type RemediationJobData, type RiskJobData, type ShowNextJobData } from './jobs.js';
+import { createHash } from 'node:crypto';
+import { jobIds, type AuditJobData, type DigestJobData, type RemediationJobData, type ResourceEventJobData, type RiskJobData, type ShowNextJobData } from './jobs.js';
 import { JOB_NAMES, QUEUE_NAMES, SCHEDULER_IDS } from './names.js';
 
 /**
@@ -40,11 +41,20 @@ const RISK_JOB: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600, count: 1000 },
 };
 
+const EVENT_JOB: JobsOptions = {
+  // A targeted audit only reads and posts what is new (an open proposal is reused), so a retry is safe.
+  attempts: 5,
+  backoff: { type: 'exponential', delay: 5_000 },
+  removeOnComplete: { age: 3600, count: 10_000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },
+};
+
 export interface Producers {
   audit: Queue<AuditJobData | ShowNextJobData>;
   remediation: Queue<RemediationJobData>;
   digest: Queue<DigestJobData>;
   risks: Queue<RiskJobData>;
+  events: Queue<ResourceEventJobData>;
   /** Adds the audit job (id from the audit id); returns false when a job with that id already existed. */
   enqueueAudit(data: AuditJobData): Promise<boolean>;
   /** Adds a "Show next" job (id from the audit and page: a second click on one button queues nothing). */
@@ -54,6 +64,12 @@ export interface Producers {
   /** An on-demand digest now. */
   enqueueDigest(data: DigestJobData): Promise<void>;
   enqueueRiskSync(data: RiskSyncRequest): Promise<void>;
+  /**
+   * Queues a targeted audit of the event's resource after `debounceMs`. Events for a resource whose audit is still
+   * waiting are absorbed by it (it reads the resource's state when it runs); one that arrives while it runs queues
+   * exactly one more, so the last change is always read. Resolves once the job (or its absorption) is stored.
+   */
+  enqueueResourceEvent(data: ResourceEventJobData, debounceMs: number): Promise<void>;
   /**
    * Queues the job of every approved proposal whose job is missing (a crash between the decision and the enqueue),
    * and clears the index. Returns how many it queued.
@@ -91,7 +107,8 @@ export function createProducers(connection: RedisClient, prefix: string, onError
   const remediation = new Queue<RemediationJobData>(QUEUE_NAMES.remediation, { connection, prefix });
   const digest = new Queue<DigestJobData>(QUEUE_NAMES.digest, { connection, prefix });
   const risks = new Queue<RiskJobData>(QUEUE_NAMES.risks, { connection, prefix });
-  if (onError) for (const queue of [audit, remediation, digest, risks] as Queue[]) queue.on('error', (err) => onError(err, `queue:${queue.name}`));
+  const events = new Queue<ResourceEventJobData>(QUEUE_NAMES.events, { connection, prefix });
+  if (onError) for (const queue of [audit, remediation, digest, risks, events] as Queue[]) queue.on('error', (err) => onError(err, `queue:${queue.name}`));
 
   async function addOnce<T>(queue: Queue<T>, name: string, jobId: string, data: T, opts: JobsOptions): Promise<boolean> {
     if (await queue.getJob(jobId)) return false;
@@ -105,6 +122,7 @@ export function createProducers(connection: RedisClient, prefix: string, onError
     remediation,
     digest,
     risks,
+    events,
     enqueueAudit: (data) => addOnce(audit, JOB_NAMES.audit, jobIds.audit(data.auditId), data, AUDIT_JOB),
     enqueueShowNext: (data) => addOnce(audit, JOB_NAMES.showNext, jobIds.showNext(data.auditId, data.page), data, AUDIT_JOB),
     enqueueRemediation: (data) => addOnce(remediation, JOB_NAMES.remediate, jobIds.remediation(data.proposalId), data, REMEDIATION_JOB),
@@ -113,6 +131,12 @@ export function createProducers(connection: RedisClient, prefix: string, onError
     },
     async enqueueRiskSync(data) {
       await risks.add(JOB_NAMES.riskSync, data, RISK_JOB);
+    },
+    async enqueueResourceEvent(data, debounceMs) {
+      // One deduplication id per resource (hashed: ARNs hold ':' and '/'). keepLastIfActive: never two audits of one
+      // resource at once, and a change during an audit is read by the one after it.
+      const id = `resource-${createHash('sha256').update(`${data.ref.accountId}|${data.ref.region}|${data.ref.arn}`.toLowerCase()).digest('hex').slice(0, 32)}`;
+      await (events as Queue).add(JOB_NAMES.resourceEvent, data, { ...EVENT_JOB, delay: debounceMs, deduplication: { id, keepLastIfActive: true } });
     },
     async requeueApproved(store, { dryRun }) {
       let queued = 0;
@@ -141,7 +165,7 @@ export function createProducers(connection: RedisClient, prefix: string, onError
       return true;
     },
     async close() {
-      await Promise.all([audit.close(), remediation.close(), digest.close(), risks.close()]);
+      await Promise.all([audit.close(), remediation.close(), digest.close(), risks.close(), events.close()]);
     },
   };
   return producers;

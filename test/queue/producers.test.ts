@@ -1,3 +1,4 @@
+import { Worker } from 'bullmq';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createRedis } from '../../src/queue/connection.js';
 import { jobIds } from '../../src/queue/jobs.js';
@@ -21,6 +22,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await producers.audit.obliterate({ force: true });
   await producers.remediation.obliterate({ force: true });
+  await producers.events.obliterate({ force: true });
   await producers.close();
   await deletePrefix(admin, prefix);
 });
@@ -74,5 +76,48 @@ describe('scheduleProblems (the job scheduler parser)', () => {
     // What passes here is what BullMQ stores: the same pattern upserted for real.
     await expect(producers.digest.upsertJobScheduler('check', { pattern: '0 9 * * 1-5', tz: 'Europe/Berlin' })).resolves.toBeDefined();
     await expect(producers.digest.upsertJobScheduler('check-bad', { pattern: '61 9 * * *', tz: 'UTC' })).rejects.toThrow(/61/);
+  });
+
+  it('resource events coalesce: a burst for one resource is one audit; a change during it queues exactly one more', async () => {
+    const ref = (name: string) => ({ kind: 'notebook-instance' as const, name, accountId: '111111111111', region: 'us-east-1', arn: `arn:aws:sagemaker:us-east-1:111111111111:notebook-instance/${name}` });
+    const event = (name: string, cause: string) => ({ source: 'cloudtrail' as const, ref: ref(name), deleted: false, cause, at: new Date().toISOString(), receivedAt: new Date().toISOString() });
+    const workerRedis = createRedis(redisSettings(), 'worker');
+    const seen: string[] = [];
+    let release!: () => void;
+    const running = new Promise<void>((resolve) => (release = resolve));
+    let started!: () => void;
+    const firstStarted = new Promise<void>((resolve) => (started = resolve));
+    const worker = new Worker(
+      producers.events.name,
+      async (job) => {
+        seen.push(`${job.data.ref.name}:${job.data.cause}`);
+        if (seen.length === 1) {
+          started();
+          await running;
+        }
+      },
+      { connection: workerRedis, prefix, autorun: false },
+    );
+    try {
+      // Ten changes to nb-1 and one to nb-2 within the debounce: two jobs.
+      for (let i = 0; i < 10; i++) await producers.enqueueResourceEvent(event('nb-1', `Update${i}`), 300);
+      await producers.enqueueResourceEvent(event('nb-2', 'AddTags'), 300);
+      expect(await producers.events.getJobCounts('delayed')).toEqual({ delayed: 2 });
+      void worker.run();
+      await firstStarted;
+      // While nb-1's audit runs, three more changes: they become ONE next audit, with the latest data.
+      const first = seen[0]!;
+      const running1 = first.startsWith('nb-1');
+      const busy = running1 ? 'nb-1' : 'nb-2';
+      for (const cause of ['Stop', 'Update', 'Start']) await producers.enqueueResourceEvent(event(busy, cause), 0);
+      release();
+      await expect.poll(() => seen.length, { timeout: 10_000 }).toBe(3);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(seen).toHaveLength(3);
+      expect(seen.filter((s) => s.startsWith(busy))).toEqual([first, `${busy}:Start`]);
+    } finally {
+      await worker.close();
+      await workerRedis.quit();
+    }
   });
 });
