@@ -40,8 +40,19 @@ export interface Proposal extends ProposalDraft {
   requestedBy: string;
   /** The resource's tags when they were read (approval rules may match on them); null when not read. */
   tags: Record<string, string> | null;
+  /** Set when a change event found the failures: what changed, and where routing sent the proposal. */
+  trigger?: ProposalTrigger;
   /** Where it is shown; `teamId` (the workspace) is absent on proposals stored by older versions. */
   slack: { channelId: string; threadTs: string; messageTs?: string; teamId?: string };
+}
+
+export interface ProposalTrigger {
+  /** The API call (CloudTrail) or control (Security Hub) of the event. */
+  cause: string;
+  /** When the change happened (the event's time), ISO. */
+  at: string;
+  /** The routing rule that chose the channel (`default` for the default), and the user group it mentions. */
+  route: { rule: string; mention?: string | undefined };
 }
 
 export interface Approval {
@@ -328,10 +339,12 @@ export class ProposalStore {
     await this.redis.multi().zrem(this.pendingKey, id).del(this.key(id), this.stateKey(id)).exec();
   }
 
+  /** Records the proposal's message; a proposal posted at the top of a channel gets it as its thread too. */
   async setMessageTs(id: string, messageTs: string): Promise<void> {
     const found = await this.get(id);
     if (!found) return;
     found.proposal.slack.messageTs = messageTs;
+    if (!found.proposal.slack.threadTs) found.proposal.slack.threadTs = messageTs;
     await this.redis.set(this.key(id), JSON.stringify(found.proposal), 'KEEPTTL');
   }
 

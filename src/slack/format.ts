@@ -10,6 +10,13 @@ export function safe(text: string, max: number): string {
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 
+const SLACK_GROUP_ID = /^S[A-Z0-9]{2,}$/;
+
+/** `<!subteam^S123>` (notifies the group's members) for a real user group id; anything else is shown escaped. */
+export function groupMention(groupId: string): string {
+  return SLACK_GROUP_ID.test(groupId) ? `<!subteam^${groupId}>` : escapeMrkdwn(groupId);
+}
+
 /** `<@U123>` for a real Slack user id; anything else is shown escaped, never as a mention. */
 export function mention(userId: string | undefined): string {
   if (!userId) return 'someone';

@@ -1,10 +1,10 @@
 import type { ApprovalPolicy } from '../../config.js';
 import type { GuidedFix } from '../../plans/merge.js';
-import { controlIdsOf, resourceOf, type Proposal, type ProposalState } from '../../remediation/proposals.js';
+import { controlIdsOf, resourceOf, type Proposal, type ProposalState, type ProposalTrigger } from '../../remediation/proposals.js';
 import { describePrincipals, ruleFor, subjectOf, type RuleOutcome } from '../approvers.js';
 import { ACTION_IDS, BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
-import { chunkLines, mention, plainSafe, plural, safe, safeWithCode, slackTime } from '../format.js';
+import { chunkLines, groupMention, mention, plainSafe, plural, safe, safeWithCode, slackTime } from '../format.js';
 import type { KnownBlock } from './types.js';
 import { acceptRiskButton } from '../views/accept-risk.js';
 
@@ -50,7 +50,14 @@ function section(blockId: string, text: string): KnownBlock {
 /** Plain text for notifications and screen readers (escaped: Slack parses `text` as mrkdwn too). */
 export function proposalText(proposal: Proposal, state: ProposalState): string {
   const r = resourceOf(proposal);
-  return `${controlIdsOf(proposal).join(', ')} FAILED for ${safe(r.resourceName, 200)} — proposal ${state.status}`;
+  const group = proposal.trigger?.route.mention;
+  return `${group && state.status === 'pending' ? `${groupMention(group)} ` : ''}${controlIdsOf(proposal).join(', ')} FAILED for ${safe(r.resourceName, 200)} — proposal ${state.status}`;
+}
+
+/** For a proposal a change event made: what changed, when, and the owners routing chose (mentioned). */
+function triggerLine(trigger: ProposalTrigger): string {
+  const owners = trigger.route.mention ? ` · ${groupMention(trigger.route.mention)}` : '';
+  return `:zap: Found after ${code(truncate(trigger.cause, 80))} at ${slackTime(trigger.at)}${owners} (route ${code(truncate(trigger.route.rule, 80))})`;
 }
 
 /** Who may approve, how many, and how far the approvals are: a line for the proposal and App Home. */
@@ -95,6 +102,8 @@ export function proposalBlocks(proposal: Proposal, state: ProposalState, policy:
     budget -= cut.length;
     blocks.push(section(id(part), cut));
   };
+
+  if (proposal.trigger) blocks.push({ type: 'context', block_id: id('trigger'), elements: [{ type: 'mrkdwn', text: triggerLine(proposal.trigger) }] });
 
   const fails = proposal.results.map((x) => `*${escapeMrkdwn(x.controlId)}* (${x.severity})`).join(', ');
   const why = proposal.results.map((x) => `• *${escapeMrkdwn(x.controlId)}:* ${safe(x.reason, 300)}`);
@@ -163,7 +172,7 @@ export function proposalBlocks(proposal: Proposal, state: ProposalState, policy:
       {
         type: 'mrkdwn',
         text: truncate(
-          `Proposal ${code(proposal.id)} · requested by ${mention(proposal.requestedBy)}${drift.length > 0 ? ` · Security Hub: ${escapeMrkdwn(drift.join(', '))}` : ''} · ${code(truncate(r.resourceArn, 300))}`,
+          `Proposal ${code(proposal.id)} · ${proposal.trigger ? 'found by a change event' : `requested by ${mention(proposal.requestedBy)}`}${drift.length > 0 ? ` · Security Hub: ${escapeMrkdwn(drift.join(', '))}` : ''} · ${code(truncate(r.resourceArn, 300))}`,
           LIMITS.sectionText,
         ),
       },

@@ -7,6 +7,7 @@ import {
   type ProposalDraft,
   type ProposalState,
   type ProposalStore,
+  type ProposalTrigger,
 } from '../../remediation/proposals.js';
 import type { AuditTrail } from '../../trail.js';
 import type { SlackMessage } from '../blocks/audit.js';
@@ -31,8 +32,13 @@ export interface ProposalContext {
   auditId: string;
   /** Slack user who asked for it (approval rules may exclude them). */
   requestedBy: string;
-  /** The thread the proposal is posted in, and its workspace: only a click from there may decide it. */
-  slack: { channelId: string; threadTs: string; teamId?: string | undefined };
+  /**
+   * Where the proposal is posted, and its workspace: only a click from there may decide it. Without `threadTs` it is
+   * posted at the top of the channel and its own message holds its thread (a proposal a change event made).
+   */
+  slack: { channelId: string; threadTs?: string | undefined; teamId?: string | undefined };
+  /** Set when a change event found the failures. */
+  trigger?: ProposalTrigger | undefined;
   /** The resource's tags, when read (approval rules may match on them). */
   tags: Record<string, string> | null;
   now: () => Date;
@@ -60,7 +66,9 @@ export async function prepareProposal(deps: Pick<PostProposalDeps, 'proposals'>,
     auditId: context.auditId,
     requestedBy: context.requestedBy,
     tags: context.tags,
-    slack: { channelId: context.slack.channelId, threadTs: context.slack.threadTs, ...(context.slack.teamId ? { teamId: context.slack.teamId } : {}) },
+    ...(context.trigger ? { trigger: context.trigger } : {}),
+    // A top-level proposal's thread is its own message: empty until it is posted (setMessageTs fills it in).
+    slack: { channelId: context.slack.channelId, threadTs: context.slack.threadTs ?? '', ...(context.slack.teamId ? { teamId: context.slack.teamId } : {}) },
   };
   const stored = await deps.proposals.createOrReuse(proposal, context.now());
   return stored.created ? { created: true, proposal } : { created: false, proposal: stored.existing.proposal, state: stored.existing.state };
@@ -83,6 +91,7 @@ export async function showProposal(deps: PostProposalDeps, proposal: Proposal, c
   if (posted.ts) {
     await deps.proposals.setMessageTs(proposal.id, posted.ts);
     proposal.slack.messageTs = posted.ts;
+    if (!proposal.slack.threadTs) proposal.slack.threadTs = posted.ts;
   }
   const r = resourceOf(proposal);
   await deps.trail.record({
