@@ -8,9 +8,8 @@ import { KINDS, kindOfResourceType } from '../aws/kinds/index.js';
 import type { AuditNote, ReadError, ResourceKind, ResourceSnapshot } from '../aws/resources.js';
 import { readAdministrator, readControlFindingGenerator, readFailedFindings, type FindingsRead, type SecurityHubFinding } from '../aws/securityhub.js';
 import type { AuditConfig } from '../config.js';
-import { UnknownControlError, evaluateControl, planControl, selectControls, type AnyControl } from '../controls/index.js';
-import type { Evaluation } from '../controls/types.js';
-import type { RemediationPlan } from '../plans/plan.js';
+import { UnknownControlError, selectControls, type AnyControl } from '../controls/index.js';
+import { evaluateSnapshot } from './evaluate.js';
 import { createLimit, mapLimit } from '../util/limit.js';
 import type { AuditReport, AuditResult, AuditScope, AuditSource, SecurityHubView } from './report.js';
 import { compareResults, summarize } from './summary.js';
@@ -42,22 +41,6 @@ export class AuditRequestError extends Error {
 
 function kindOfFinding(f: SecurityHubFinding, control: AnyControl | undefined): ResourceKind | undefined {
   return control ? control.metadata.resourceKind : kindOfResourceType(f.resourceType);
-}
-
-function safeEvaluate(control: AnyControl, snapshot: ResourceSnapshot, config: AuditConfig): Evaluation {
-  try {
-    return evaluateControl(control, snapshot, config.controlParameters);
-  } catch (err) {
-    return { status: 'UNKNOWN', reason: `${control.metadata.id} could not evaluate ${snapshot.ref.name}: ${err instanceof Error ? err.message : String(err)}` };
-  }
-}
-
-function safePlan(control: AnyControl, snapshot: ResourceSnapshot, config: AuditConfig): RemediationPlan | null {
-  try {
-    return planControl(control, snapshot, config.controlParameters);
-  } catch {
-    return null;
-  }
 }
 
 function findingView(f: SecurityHubFinding | undefined, drift: SecurityHubView['drift']): SecurityHubView {
@@ -133,24 +116,7 @@ async function auditTarget(
   const onSnapshot = (snapshot: ResourceSnapshot): void => {
     resources++;
     const fingerprint = snapshot.detail !== undefined || snapshot.tags !== undefined ? configurationFingerprint(snapshot.ref.kind, snapshot.detail, snapshot.tags) : null;
-    for (const control of byKind.get(snapshot.ref.kind) ?? []) {
-      const evaluation = safeEvaluate(control, snapshot, config);
-      results.push({
-        controlId: control.metadata.id,
-        status: evaluation.status,
-        severity: control.metadata.severity,
-        resourceKind: snapshot.ref.kind,
-        resourceType: KINDS[snapshot.ref.kind].resourceType,
-        resourceArn: snapshot.ref.arn,
-        resourceName: snapshot.ref.name,
-        accountId,
-        region,
-        reason: evaluation.reason,
-        remediation: evaluation.status === 'FAILED' ? safePlan(control, snapshot, config) : null,
-        securityHub: null,
-        fingerprint,
-      });
-    }
+    results.push(...evaluateSnapshot(snapshot, byKind.get(snapshot.ref.kind) ?? [], config, fingerprint));
   };
 
   try {

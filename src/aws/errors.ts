@@ -131,3 +131,11 @@ export class NoCredentialsError extends Error {
     this.name = 'NoCredentialsError';
   }
 }
+
+/** SageMaker's answer when the named resource does not exist (the code differs between APIs). */
+export function isNotFound(err: unknown): boolean {
+  const code = errorCode(err);
+  if (code === 'ResourceNotFound' || code === 'ResourceNotFoundException' || code === 'NotFoundException') return true;
+  // Describe* on a missing notebook/endpoint/config answers ValidationException "Could not find …".
+  return code === 'ValidationException' && /could not find|does not exist|not found|RecordNotFound/i.test(errorMessage(err));
+}

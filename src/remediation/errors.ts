@@ -75,14 +75,6 @@ function awsCode(err: unknown): string {
   return err instanceof RemediationError ? err.code : errorCode(err);
 }
 
-/** SageMaker's answer when the named resource does not exist (the code differs between APIs). */
-export function isNotFound(err: unknown): boolean {
-  const code = awsCode(err);
-  if (code === 'ResourceNotFound' || code === 'ResourceNotFoundException' || code === 'NotFoundException') return true;
-  // Describe* on a missing notebook/endpoint/config answers ValidationException "Could not find …".
-  return code === 'ValidationException' && /could not find|does not exist|not found|RecordNotFound/i.test(errorMessage(err));
-}
-
 /**
  * SageMaker's answer to a Create whose name is taken: ResourceInUse (job definitions, schedules…) or a
  * ValidationException "Cannot create already existing …" (endpoint configurations, models, endpoints).

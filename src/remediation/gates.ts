@@ -12,7 +12,8 @@ import { CONTROLS, evaluateControl } from '../controls/index.js';
 import type { AnyControl } from '../controls/index.js';
 import type { Evaluation } from '../controls/types.js';
 import type { ResourcePlan } from '../plans/merge.js';
-import { RemediationError, isNotFound, isRetryableAwsError } from './errors.js';
+import { isNotFound } from '../aws/errors.js';
+import { RemediationError, isRetryableAwsError } from './errors.js';
 import { notebookFailedMessage } from './operations/notebook/notebook.js';
 import { resourceOf, type Proposal, type ProposalResource } from './proposals.js';
 

@@ -2,7 +2,8 @@ import { DescribeMonitoringScheduleCommand, paginateListMonitoringSchedules } fr
 import type { DescribeMonitoringScheduleResponse } from '@aws-sdk/client-sagemaker';
 import { JOB_DEFINITIONS } from '../../aws/kinds/index.js';
 import type { JobDefinitionKind } from '../../aws/resources.js';
-import { PlanStoppedError, isNotFound } from '../errors.js';
+import { isNotFound } from '../../aws/errors.js';
+import { PlanStoppedError } from '../errors.js';
 import { pollUntil } from './step-run.js';
 import type { PollVerdict, StepRun } from './step-run.js';
 

@@ -1,6 +1,7 @@
 import type { RecreatableKind } from '../../aws/kinds/index.js';
 import type { JsonValue } from '../../plans/plan.js';
-import { PlanStoppedError, RemediationError, isAlreadyExists, isNotFound } from '../errors.js';
+import { isNotFound } from '../../aws/errors.js';
+import { PlanStoppedError, RemediationError, isAlreadyExists } from '../errors.js';
 import { addUnique, copyKey, isSubset, nowIso, readAllTags, settableTags, toJson } from './step-run.js';
 import type { SavedCopy, StepRun } from './step-run.js';
 

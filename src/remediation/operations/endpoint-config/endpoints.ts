@@ -1,7 +1,8 @@
 import { DescribeEndpointCommand, UpdateEndpointCommand, paginateListEndpoints } from '@aws-sdk/client-sagemaker';
 import type { DescribeEndpointOutput } from '@aws-sdk/client-sagemaker';
 import { endpointConfig } from '../../../aws/kinds/index.js';
-import { RemediationError, isNotFound } from '../../errors.js';
+import { isNotFound } from '../../../aws/errors.js';
+import { RemediationError } from '../../errors.js';
 import { madeByThisPlan, removeCopyIfUnused, restoreOriginal } from '../recreate.js';
 import { pollUntil } from '../step-run.js';
 import type { PollVerdict, StepRun } from '../step-run.js';

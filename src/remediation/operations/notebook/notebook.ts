@@ -1,6 +1,7 @@
 import { DescribeNotebookInstanceCommand, StartNotebookInstanceCommand } from '@aws-sdk/client-sagemaker';
 import type { DescribeNotebookInstanceOutput } from '@aws-sdk/client-sagemaker';
-import { PlanStoppedError, isNotFound } from '../../errors.js';
+import { isNotFound } from '../../../aws/errors.js';
+import { PlanStoppedError } from '../../errors.js';
 import { pollUntil } from '../step-run.js';
 import type { ExecutionContext, PollVerdict, StepRun } from '../step-run.js';
 
