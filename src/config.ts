@@ -72,6 +72,8 @@ const appEnv = z.object({
   REMEDIATION_ACCOUNT_RATE: int(5, 1, 1000),
   SECURITYHUB_SYNC: bool(false),
   ACCEPT_RISK_MAX_DAYS: int(365, 1, 3650),
+  SHUTDOWN_TIMEOUT_SECONDS: int(25, 2, 600),
+  WORKERS_NICE: int(10, 0, 19),
 });
 
 /** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
@@ -115,6 +117,10 @@ export interface AppConfig {
   remediation: { mode: 'execute' | 'dry-run'; concurrency: number; accountRatePerSecond: number };
   securityHubSync: boolean;
   acceptRiskMaxDays: number;
+  /** On SIGTERM/SIGINT the process has stopped within this bound (docker stop gives 10 s, Kubernetes 30 s). */
+  shutdownTimeoutMs: number;
+  /** `npm start`: nice value of the workers' process, so the web side's Slack acks run first (0 = same priority). */
+  workersNice: number;
 }
 
 export type Config = AuditConfig & { app: AppConfig };
@@ -188,6 +194,8 @@ export function loadConfig(env: Env): Config {
       remediation: { mode: app.REMEDIATION_MODE, concurrency: app.REMEDIATION_CONCURRENCY, accountRatePerSecond: app.REMEDIATION_ACCOUNT_RATE },
       securityHubSync: app.SECURITYHUB_SYNC,
       acceptRiskMaxDays: app.ACCEPT_RISK_MAX_DAYS,
+      shutdownTimeoutMs: app.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      workersNice: app.WORKERS_NICE,
     }),
   });
 }

@@ -1,14 +1,16 @@
 import { pathToFileURL } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import { pino, type Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createServices, type Services } from './services.js';
 
 /**
- * The life of a process, shared by the entry points (src/main.ts, src/web.ts, workers/main.ts, workers/thread.ts):
- * the environment read once into a Config (a bad variable: one line each, exit 2), a JSON logger, the composition
- * root, Redis reachable (else exit 1), then `start`, and a clean shutdown on SIGINT/SIGTERM (a second signal forces
- * the exit). Signals reach the main thread only: a workers thread is stopped by its parent.
+ * The life of a process, shared by the entry points (src/main.ts, src/web.ts, workers/main.ts): the environment read
+ * once into a Config (a bad variable: one line each, exit 2), a JSON logger, the composition root, Redis reachable
+ * (else exit 1), then `start`, and a shutdown on SIGINT/SIGTERM that ends within SHUTDOWN_TIMEOUT_SECONDS: `stop` is
+ * given the deadline, and a process still alive at the deadline exits 1 (a second signal forces the exit at once).
+ *
+ * A process started by another one (the workers of `npm start`, see src/main.ts) tells its parent when it is ready,
+ * and shuts down when the parent goes away.
  */
 export type ProcessRole = 'all' | 'web' | 'workers';
 
@@ -22,17 +24,14 @@ export interface ProcessContext {
 export interface Started {
   /** The HTTP port the web side listens on, when it runs here. */
   port?: number;
-  stop(): Promise<void>;
+  /** Stops what `start` started, by `deadline` (epoch ms); what is not done by then is left to the hard exit. */
+  stop(deadline: number): Promise<void>;
 }
 
-export interface Running {
-  config: Config;
-  logger: Logger;
-  port: number | undefined;
-  shutdown(signal?: string): Promise<void>;
-}
+/** The message a started child sends its parent over the IPC channel. */
+export const READY_MESSAGE = 'sagemaker-audit:ready';
 
-export async function runProcess(env: Record<string, string | undefined>, role: ProcessRole, start: (ctx: ProcessContext) => Promise<Started>): Promise<Running | undefined> {
+export async function runProcess(env: Record<string, string | undefined>, role: ProcessRole, start: (ctx: ProcessContext) => Promise<Started>): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -41,7 +40,7 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
       console.error(err.message);
       process.exitCode = 2;
       process.exit(2);
-      return undefined;
+      return;
     }
     throw err;
   }
@@ -58,28 +57,39 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
   // Declared before anything starts so that a signal at any moment closes whatever is running by then.
   const services = createServices(config, logger);
   let started: Started | undefined;
-  let stopping: Promise<void> | undefined;
-  const shutdown = (signal?: string): Promise<void> => {
-    stopping ??= (async () => {
-      logger.info({ signal }, 'shutting down');
-      await started?.stop().catch((err: unknown) => logger.warn({ err }, 'stopping'));
+  let stopping = false;
+  const shutdown = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const begun = Date.now();
+    const deadline = begun + config.app.shutdownTimeoutMs;
+    logger.info({ reason, timeoutMs: config.app.shutdownTimeoutMs }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.app.shutdownTimeoutMs }, 'shutdown did not finish in time (SHUTDOWN_TIMEOUT_SECONDS); exiting');
+      process.exit(1);
+    }, Math.max(0, deadline - Date.now())).unref();
+    (async () => {
+      await started?.stop(deadline).catch((err: unknown) => logger.warn({ err }, 'stopping'));
       await services.close();
-      logger.info('stopped');
-    })();
-    return stopping;
+    })().then(
+      () => {
+        logger.info({ ms: Date.now() - begun }, 'stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  for (const signal of isMainThread ? (['SIGINT', 'SIGTERM'] as const) : []) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.once(signal, () => process.exit(1));
-      shutdown(signal).then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      shutdown(signal);
     });
   }
+  // Forked with an IPC channel (src/main.ts): the parent's exit, however abrupt, stops this process too.
+  if (process.send) process.once('disconnect', () => shutdown('parent process exited'));
 
   try {
     await services.ready();
@@ -95,7 +105,7 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     await services.close().catch(() => undefined);
     process.exit(1);
   }
-  return { config, logger, port: started.port, shutdown };
+  process.send?.(READY_MESSAGE);
 }
 
 /** Whether the module at `url` is the file node was started with. */

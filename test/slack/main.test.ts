@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from '../queue/redis.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../support/slack-standin/index.js';
 
-/** `src/main.ts` as a child process, as `npm start` runs it: web here, workers in their own thread. */
+/** The built `src/main.ts` as a child process, as `npm start` and the image run it: web here, workers in a second process. */
 const redis = testRedis();
 const prefixes: string[] = [];
 afterAll(async () => {
@@ -12,7 +12,7 @@ afterAll(async () => {
 });
 
 function start(env: Record<string, string>) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -53,7 +53,7 @@ describe('entry point', () => {
       LOG_LEVEL: 'info',
     });
     try {
-      // Start-up compiles TypeScript and starts a worker thread: seconds on a loaded 2-core machine, so wait up to 60 s.
+      // Start-up starts a second process: seconds on a loaded 2-core machine, so wait up to 60 s.
       let status = 0;
       let exited = false;
       void p.exited.then(() => (exited = true));
@@ -68,7 +68,8 @@ describe('entry point', () => {
       const [message] = standin.messages('C0AUDIT');
       expect(message!.history[0]!.text).toContain('Auditing');
       expect(message!.text).not.toContain('Auditing');
-      expect(p.output()).toContain('workers started in their own thread');
+      expect(p.output()).toContain('workers started in their own process');
+      expect(p.output()).toContain('"role":"workers"');
     } finally {
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
