@@ -1,13 +1,13 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONTROLS } from '../../src/controls/index.js';
 import { REDIS_URL, deletePrefix, testRedis, uniquePrefix } from '../queue/redis.js';
 import { imageFiles, rebuildImage, type RebuiltImage } from '../support/image.js';
+import { freePort } from '../support/ports.js';
 import { SlackStandin } from '../support/slack-standin/index.js';
 
 /**
@@ -29,17 +29,6 @@ afterAll(async () => {
   await Promise.all([image?.remove(), slack?.close(), deletePrefix(redis, prefix)]);
   await redis.quit();
 }, 120_000);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A command of the image, run in it: `node` is this Node (the image's base is the same major version). */
 function imageCommand(argv: string[]): [string, string[]] {
