@@ -1,6 +1,9 @@
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from '../queue/redis.js';
+import { until } from '../remediation/harness.js';
+import { freePort } from '../support/ports.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../support/slack-standin/index.js';
 
 /** The built `src/main.ts` as a child process, as `npm start` and the image run it: web here, workers in a second process. */
@@ -73,7 +76,35 @@ describe('entry point', () => {
     } finally {
       p.child.kill('SIGTERM');
       expect(await p.exited).toBe(0);
-      expect(p.output()).toContain('"msg":"stopped"');
+      expect(p.output()).toMatch(/"role":"all".*"msg":"stopped"/);
+      expect(p.output()).toMatch(/"role":"workers".*"msg":"stopped"/);
+      await standin.close();
+    }
+  });
+
+  it('the workers process does not outlive its parent: a SIGKILLed web process takes the workers down with it', { timeout: 120_000 }, async () => {
+    const standin = await SlackStandin.start();
+    const prefix = uniquePrefix('main-orphan');
+    prefixes.push(prefix);
+    const port = await freePort();
+    const p = start({ SLACK_BOT_TOKEN: standin.botToken, SLACK_SIGNING_SECRET: 'main-test-secret', SLACK_API_URL: standin.apiUrl, PORT: String(port), REDIS_URL, QUEUE_PREFIX: prefix, AWS_REGION: 'us-east-1' });
+    try {
+      await until(() => p.output().includes('workers started in their own process'), 60_000, 'the app to start');
+      const pid = p.child.pid!;
+      const [workers] = readdirSync(`/proc/${pid}/task`).flatMap((tid) => readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(/\s+/).filter(Boolean).map(Number));
+      expect(readFileSync(`/proc/${workers}/cmdline`, 'utf8')).toContain('dist/workers/main.js');
+      p.child.kill('SIGKILL');
+      await p.exited;
+      const alive = (): boolean => {
+        try {
+          return !readFileSync(`/proc/${workers}/stat`, 'utf8').split(' ')[2]!.startsWith('Z');
+        } catch {
+          return false;
+        }
+      };
+      await until(() => !alive(), 10_000, 'the workers process to exit');
+      expect(p.output()).toMatch(/"role":"workers".*"reason":"parent process exited"/);
+    } finally {
       await standin.close();
     }
   });
