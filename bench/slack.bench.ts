@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { QUEUE_NAMES } from '../src/queue/names.js';
+import { freePort } from '../test/support/ports.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../test/support/slack-standin/index.js';
 
 const arg = (name: string): string | undefined => {
@@ -56,7 +57,7 @@ const loadThread = thread({ role: 'load' });
 const slack = await SlackStandin.start({ channels: [CHANNEL] });
 const prefix = `bench-slack-${Date.now().toString(36)}`;
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const port = 20000 + Math.floor(Math.random() * 30000);
+const port = await freePort();
 const env: Record<string, string> = {
   PATH: process.env.PATH ?? '',
   SLACK_BOT_TOKEN: slack.botToken,

@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { rebuildImage } from '../test/support/image.js';
+import { freePort } from '../test/support/ports.js';
 import { SlackStandin } from '../test/support/slack-standin/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -55,7 +56,7 @@ function childrenOf(pid: number): number[] {
 
 /** One app start: ms to /healthz 200, then RSS of the process and its children after 5 s idle; stopped with SIGTERM. */
 async function appRun(cmd: string[], cwd: string, env: Record<string, string>): Promise<{ healthzMs: number; webMb: number; workersMb: number; stopMs: number }> {
-  const port = 20000 + Math.floor(Math.random() * 30000);
+  const port = await freePort();
   const [bin, ...args] = cmd;
   const started = performance.now();
   const child = spawn(bin!, args, { cwd, env: { ...env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
