@@ -10,7 +10,8 @@ import { createServices, type Services } from './services.js';
  * given the deadline, and a process still alive at the deadline exits 1 (a second signal forces the exit at once).
  *
  * A process started by another one (the workers of `npm start`, see src/main.ts) tells its parent when it is ready,
- * and shuts down when the parent goes away.
+ * shuts down when the parent asks (a message, not a signal: a signal sent to the whole process group already reached
+ * it, and a second one would force it) or goes away.
  */
 export type ProcessRole = 'all' | 'web' | 'workers';
 
@@ -28,8 +29,9 @@ export interface Started {
   stop(deadline: number): Promise<void>;
 }
 
-/** The message a started child sends its parent over the IPC channel. */
+/** Messages between a parent and the child it started, over their IPC channel. */
 export const READY_MESSAGE = 'sagemaker-audit:ready';
+export const SHUTDOWN_MESSAGE = 'sagemaker-audit:shutdown';
 
 export async function runProcess(env: Record<string, string | undefined>, role: ProcessRole, start: (ctx: ProcessContext) => Promise<Started>): Promise<void> {
   let config: Config;
@@ -88,8 +90,11 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
       shutdown(signal);
     });
   }
-  // Forked with an IPC channel (src/main.ts): the parent's exit, however abrupt, stops this process too.
-  if (process.send) process.once('disconnect', () => shutdown('parent process exited'));
+  // Forked with an IPC channel (src/main.ts): the parent's request, or its exit however abrupt, stops this process too.
+  if (process.send) {
+    process.on('message', (m) => m === SHUTDOWN_MESSAGE && shutdown('parent process stopping'));
+    process.once('disconnect', () => shutdown('parent process exited'));
+  }
 
   try {
     await services.ready();

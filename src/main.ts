@@ -3,7 +3,7 @@ import { setPriority } from 'node:os';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
-import { READY_MESSAGE, isEntryPoint, runProcess, type Started } from './lifecycle.js';
+import { READY_MESSAGE, SHUTDOWN_MESSAGE, isEntryPoint, runProcess, type Started } from './lifecycle.js';
 import { startWeb } from './web.js';
 
 /**
@@ -17,9 +17,9 @@ import { startWeb } from './web.js';
 const WORKERS_ENTRY = fileURLToPath(new URL(`../workers/main${extname(fileURLToPath(import.meta.url))}`, import.meta.url));
 
 export function startWorkersProcess(env: Record<string, string | undefined>, logger: Logger, nice: number): Promise<Started> {
-  // Its own process group: a Ctrl-C in a terminal reaches this process only, which then stops the workers itself
-  // (one signal each, so neither takes it for a second, forcing one).
-  const child = fork(WORKERS_ENTRY, [], { env, detached: true, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Not detached: a new session would put it in a scheduler autogroup of its own, where its nice value no longer ranks
+  // it below this process. (A signal to the process group, a Ctrl-C, reaches both: each shuts down once.)
+  const child = fork(WORKERS_ENTRY, [], { env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     if (child.pid !== undefined) setPriority(child.pid, nice);
   } catch (err) {
@@ -39,7 +39,7 @@ export function startWorkersProcess(env: Record<string, string | undefined>, log
       resolve({
         async stop(deadline) {
           stopping = true;
-          child.kill('SIGTERM');
+          if (!child.connected || !child.send(SHUTDOWN_MESSAGE)) child.kill('SIGTERM');
           // It keeps the same bound; whatever is left a moment before ours is killed, so this process exits in time.
           const late = setTimeout(() => child.kill('SIGKILL'), Math.max(0, deadline - Date.now() - 500));
           await exited;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deletePrefix, REDIS_URL, testRedis, uniquePrefix } from '../queue/redis.js';
 import { until } from '../remediation/harness.js';
@@ -14,10 +14,11 @@ afterAll(async () => {
   await redis.quit();
 });
 
-function start(env: Record<string, string>) {
+function start(env: Record<string, string>, options: { ownProcessGroup?: boolean } = {}) {
   const child = spawn(process.execPath, ['dist/src/main.js'], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup ?? false,
   });
   let output = '';
   child.stdout.on('data', (d: Buffer) => (output += d.toString()));
@@ -96,6 +97,9 @@ describe('entry point', () => {
       // At a lower priority than the web side (WORKERS_NICE, default 10): /proc/<pid>/stat field 19 is the nice value.
       const nice = (p: number): number => Number(readFileSync(`/proc/${p}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[16]);
       expect(nice(workers!) - nice(pid)).toBe(10);
+      // …in the same scheduler autogroup (a new session would get its own, and the nice value would rank it only there).
+      const autogroup = (p: number): string => (existsSync(`/proc/${p}/autogroup`) ? readFileSync(`/proc/${p}/autogroup`, 'utf8').split(' ')[0]! : 'none');
+      expect(autogroup(workers!)).toBe(autogroup(pid));
       p.child.kill('SIGKILL');
       await p.exited;
       const alive = (): boolean => {
@@ -107,6 +111,22 @@ describe('entry point', () => {
       };
       await until(() => !alive(), 10_000, 'the workers process to exit');
       expect(p.output()).toMatch(/"role":"workers".*"reason":"parent process exited"/);
+    } finally {
+      await standin.close();
+    }
+  });
+
+  it('SIGTERM to the whole process group (systemd, timeout) stops web and workers once each, gracefully', { timeout: 120_000 }, async () => {
+    const standin = await SlackStandin.start();
+    const prefix = uniquePrefix('main-group');
+    prefixes.push(prefix);
+    const p = start({ SLACK_BOT_TOKEN: standin.botToken, SLACK_SIGNING_SECRET: 'main-test-secret', SLACK_API_URL: standin.apiUrl, PORT: String(await freePort()), REDIS_URL, QUEUE_PREFIX: prefix, AWS_REGION: 'us-east-1' }, { ownProcessGroup: true });
+    try {
+      await until(() => p.output().includes('workers started in their own process'), 60_000, 'the app to start');
+      process.kill(-p.child.pid!, 'SIGTERM');
+      expect(await p.exited, p.output()).toBe(0);
+      await until(() => /"role":"workers".*"msg":"stopped"/.test(p.output()), 10_000, 'the workers to stop');
+      expect(p.output()).not.toContain('did not finish in time');
     } finally {
       await standin.close();
     }
