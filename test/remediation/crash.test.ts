@@ -63,6 +63,16 @@ function startChild(prefix: string): Promise<ChildProcess> {
   });
 }
 
+/** The job finished on a later delivery, verified; each notebook call that acts was made once; each step finished once. */
+async function expectFinishedWithoutRepeats(jobId: string, proposalId: string, steps: string[]): Promise<void> {
+  const finished = await waitFinished(ctx, jobId, 30_000);
+  expect(finished.state, finished.failedReason).toBe('completed');
+  expect(finished.returnvalue).toMatchObject({ status: 'succeeded' });
+  for (const operation of ['StopNotebookInstance', 'UpdateNotebookInstance', 'StartNotebookInstance']) expect(aws.callCount(operation), operation).toBe(1);
+  const trail = await trailOf(ctx, proposalId);
+  for (const step of steps) expect(trail.filter((e) => e.type === 'step-finished' && e.detail?.startsWith(`${step}:`)), step).toHaveLength(1);
+}
+
 describe('a worker process killed with SIGKILL in the middle of a plan', () => {
   it('the job is picked up again by another worker and finishes; no step that acts is repeated', async () => {
     ctx = await createCtx(aws, slack, {}, 'crash');
@@ -89,15 +99,7 @@ describe('a worker process killed with SIGKILL in the middle of a plan', () => {
 
     // Another worker with a short stalled-check interval picks the job up once the dead worker's lock expires.
     await startWorker(ctx, { options: { stalledInterval: 300, lockDuration: 5000 } });
-    const finished = await waitFinished(ctx, jobId, 30_000);
-    expect(finished.state, finished.failedReason).toBe('completed');
-    expect(finished.returnvalue).toMatchObject({ status: 'succeeded' });
-
-    expect(aws.callCount('StopNotebookInstance')).toBe(1);
-    expect(aws.callCount('UpdateNotebookInstance')).toBe(1);
-    expect(aws.callCount('StartNotebookInstance')).toBe(1);
-    const trail = await trailOf(ctx, proposal.id);
-    expect(trail.filter((e) => e.type === 'step-finished' && e.detail?.startsWith('stop:'))).toHaveLength(1);
+    await expectFinishedWithoutRepeats(jobId, proposal.id, ['stop']);
     const job = await ctx.queue.getJob(jobIds.remediation(proposal.id));
     expect(job!.attemptsStarted).toBeGreaterThanOrEqual(2);
     expect(await auditStatus(ctx, 'SageMaker.3', 'nb-crash')).toBe('PASSED');
@@ -183,16 +185,7 @@ describe('SIGTERM while a notebook fix waits for InService', () => {
 
     // The next worker resumes at the wait: nothing that acts runs twice, and the fix is verified.
     await startWorker(ctx);
-    const finished = await waitFinished(ctx, jobId, 30_000);
-    expect(finished.state, finished.failedReason).toBe('completed');
-    expect(finished.returnvalue).toMatchObject({ status: 'succeeded' });
-    expect(aws.callCount('StopNotebookInstance')).toBe(1);
-    expect(aws.callCount('UpdateNotebookInstance')).toBe(1);
-    expect(aws.callCount('StartNotebookInstance')).toBe(1);
-    const trail = await trailOf(ctx, proposal.id);
-    for (const step of ['stop', 'update', 'start', 'wait-in-service']) {
-      expect(trail.filter((e) => e.type === 'step-finished' && e.detail?.startsWith(`${step}:`)), step).toHaveLength(1);
-    }
+    await expectFinishedWithoutRepeats(jobId, proposal.id, ['stop', 'update', 'start', 'wait-in-service']);
     expect(await auditStatus(ctx, 'SageMaker.3', 'nb-term')).toBe('PASSED');
     expect(slack.standin.messages(CHANNEL).length).toBeGreaterThan(0);
   });
