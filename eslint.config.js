@@ -77,7 +77,7 @@ const layerRules = LAYERS.flatMap((layer, i) =>
 );
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'coverage/', 'dist/'] },
+  { ignores: ['node_modules/', 'coverage/', 'dist/', 'dist.*.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

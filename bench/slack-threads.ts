@@ -11,29 +11,9 @@ import { seedFleet } from '../test/support/fleet.js';
 import { postSigned, slashCommandBody } from '../test/support/slack-standin/index.js';
 
 const port = parentPort!;
-const data = workerData as { role: 'aws' | 'load' | 'workers'; accounts?: string[]; regions?: string[]; resources?: number; latencyMs?: number; env?: Record<string, string>; awsUrl?: string };
+const data = workerData as { role: 'aws' | 'load'; accounts?: string[]; regions?: string[]; resources?: number; latencyMs?: number };
 
-if (data.role === 'workers') {
-  // The workers in their own thread, as src/main.ts runs them for `npm start`.
-  const { pino } = await import('pino');
-  const { createServices } = await import('../src/services.js');
-  const { defaultClientFactory } = await import('../src/aws/clients.js');
-  const { loadConfig } = await import('../src/config.js');
-  const { startWorkers } = await import('../workers/index.js');
-  const config = loadConfig(data.env!);
-  const logger = pino({ level: 'silent' });
-  const services = createServices(config, logger, { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: data.awsUrl! }) });
-  await services.ready();
-  const workers = await startWorkers(services);
-  port.postMessage({ ready: true });
-  port.on('message', async (m: { type: string }) => {
-    if (m.type === 'close') {
-      await workers.close();
-      await services.close();
-      port.postMessage({ closed: true });
-    }
-  });
-} else if (data.role === 'aws') {
+if (data.role === 'aws') {
   const aws = await startAwsStandin({ transitionDelayMs: 0, seed: 7, latencyMs: data.latencyMs ?? 20 });
   const fleet = seedFleet(aws, { accounts: data.accounts!, regions: data.regions!, resourcesTotal: data.resources!, seed: 42 });
   port.postMessage({ url: aws.url, resources: fleet.resources.length });

@@ -1,28 +1,34 @@
 /**
- * Slack benchmark: the real Bolt HTTP receiver, real Redis, and the real workers in one process (as `npm start` runs
- * them), the Slack stand-in behind the WebClient, and a 10,000-resource fleet (4 accounts × 5 regions, 20 ms per AWS
- * call) on the AWS stand-in. The AWS stand-in and the load generator run in worker threads, so they do not share the
- * measured event loop (in production they are other machines); the Slack stand-in shares it (it is light).
+ * Slack benchmark: the app as it is deployed (`node dist/src/main.js`: the web side, and the workers in a second
+ * process at WORKERS_NICE), real Redis, the Slack stand-in behind its WebClient, and a 10,000-resource fleet
+ * (4 accounts × 5 regions, 20 ms per AWS call) on the AWS stand-in. The app is a process of its own; the AWS stand-in
+ * and the load generator run in worker threads of this benchmark, so they do not share its event loop (in production
+ * they are other machines, but here they share the same 2 cores).
  *
  *   0. 50 concurrent signed `/sagemaker-audit` commands, audit queue paused: ack latency of the web side alone.
  *   1. One command with nothing else running: time to the summary in place (chat.update of the status message) and
  *      to the last thread reply (job complete), with production pacing (1 message/s per channel, burst 5).
- *   2. 50 concurrent commands while that fleet's audit runs in the same process: ack latency under load.
+ *   2. 50 concurrent commands while that fleet's audit runs: ack latency under load.
  *   Target: p99 < 100 ms, none > 1 s.
  *
- *   npm run bench:slack [-- --quick]     (--quick: 1,000 resources)
+ *   npm run bench:slack [-- --quick]                 (--quick: 1,000 resources)
+ *                       [-- --nice 0]                 (WORKERS_NICE for the app; default: the app's default)
+ *                       [-- --app "node --import tsx src/main.ts" --app-cwd /other/checkout]   (another build)
  */
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { pino } from 'pino';
-import { createServices } from '../src/services.js';
-import { createSlackApp } from '../src/slack/app.js';
-import { defaultClientFactory } from '../src/aws/clients.js';
-import { loadConfig } from '../src/config.js';
-import { benchSlackEnv, useBenchCredentials } from './slack-env.js';
-import type { AuditJobData } from '../src/queue/jobs.js';
-import { startWorkers } from '../workers/index.js';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { QUEUE_NAMES } from '../src/queue/names.js';
+import { freePort } from '../test/support/ports.js';
+import { benchSlackEnv } from './slack-env.js';
 import { postSigned, SlackStandin, slashCommandBody } from '../test/support/slack-standin/index.js';
 
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
 const quick = process.argv.includes('--quick');
 const ACCOUNTS = ['111111111111', '222222222222', '333333333333', '444444444444'];
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
@@ -30,18 +36,18 @@ const RESOURCES = quick ? 1_000 : 10_000;
 const CONCURRENT = 50;
 const SECRET = 'bench-signing-secret-0123456789';
 const CHANNEL = 'C0BENCH';
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-useBenchCredentials();
-
-const boot = new URL('../workers/thread-boot.mjs', import.meta.url);
+const boot = new URL('./thread-boot.mjs', import.meta.url);
 const entry = new URL('./slack-threads.ts', import.meta.url).href;
 function thread(data: Record<string, unknown>): Worker {
   return new Worker(boot, { workerData: { entry, ...data } });
 }
-const next = <T>(w: Worker) => new Promise<T>((resolve, reject) => {
-  w.once('message', resolve);
-  w.once('error', reject);
-});
+const next = <T>(w: Worker) =>
+  new Promise<T>((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
 
 const awsThread = thread({ role: 'aws', accounts: ACCOUNTS, regions: REGIONS, resources: RESOURCES, latencyMs: 20 });
 const t0 = performance.now();
@@ -51,22 +57,33 @@ const loadThread = thread({ role: 'load' });
 
 const slack = await SlackStandin.start({ channels: [CHANNEL] });
 const prefix = `bench-slack-${Date.now().toString(36)}`;
-const env = benchSlackEnv({ slack, secret: SECRET, prefix, accounts: ACCOUNTS, regions: REGIONS });
-const config = loadConfig(env);
-const logger = pino({ level: 'silent' });
-const services = createServices(config, logger, { clientFactory: defaultClientFactory({ maxAttempts: config.maxAttempts, endpoint: aws.url }) });
-await services.ready();
-const slackApp = createSlackApp(config, { listeners: services.listenerDeps(), redis: services.redis.producer, logger, identity: { botId: slack.botId, botUserId: slack.botUserId } });
-const port = await slackApp.start(0);
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const port = await freePort();
+const env: Record<string, string> = {
+  ...benchSlackEnv({ slack, secret: SECRET, prefix, accounts: ACCOUNTS, regions: REGIONS }),
+  PATH: process.env.PATH ?? '',
+  PORT: String(port),
+  AWS_ENDPOINT_URL: aws.url,
+  AWS_ACCESS_KEY_ID: 'AKIAIOSFODNN7EXAMPLE',
+  AWS_SECRET_ACCESS_KEY: 'bench-secret',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  LOG_LEVEL: 'warn',
+  ...(arg('nice') !== undefined ? { WORKERS_NICE: arg('nice')! } : {}),
+};
+const appCmd = (arg('app') ?? 'node dist/src/main.js').split(/\s+/).map((w) => (w === 'node' ? process.execPath : w));
+const app = spawn(appCmd[0]!, appCmd.slice(1), { cwd: arg('app-cwd') ?? ROOT, env, stdio: ['ignore', 'inherit', 'inherit'] });
+const appExited = new Promise<void>((resolve) => app.once('exit', () => resolve()));
+for (let status = 0; status !== 200; ) {
+  if (app.exitCode !== null) throw new Error('the app exited');
+  status = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
+  await new Promise((r) => setTimeout(r, 100));
+}
 const url = `http://127.0.0.1:${port}/slack/events`;
-// Workers: in their own thread (how `npm start` runs them), or with --same-thread on the web side's event loop.
-const sameThread = process.argv.includes('--same-thread');
-const workersThread = sameThread ? undefined : thread({ role: 'workers', env, awsUrl: aws.url });
-if (workersThread) await next(workersThread);
-const workers = sameThread
-  ? await startWorkers(services)
-  : undefined;
-console.log(`workers: ${sameThread ? 'same event loop as the web side (--same-thread)' : 'own thread (as npm start runs them)'}`);
+const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+const audit = new Queue(QUEUE_NAMES.audit, { connection: redis, prefix });
+console.log(`app: ${appCmd.slice(1).join(' ')}${arg('app-cwd') ? ` in ${arg('app-cwd')}` : ''}${arg('nice') !== undefined ? ` · WORKERS_NICE=${arg('nice')}` : ''}`);
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
@@ -84,21 +101,21 @@ async function burst(label: string, text: string): Promise<void> {
 /** Waits until the listeners' work after the ack (status message + enqueue) is done for `jobs` audit jobs. */
 async function settle(jobs: number): Promise<void> {
   for (;;) {
-    const c = await services.producers.audit.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+    const c = await audit.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
     if (Object.values(c).reduce((a, b) => a + b, 0) >= jobs) return;
     await new Promise((r) => setTimeout(r, 20));
   }
 }
 
 // 0. Web side alone (audit queue paused, so no audit runs).
-await services.producers.audit.pause();
+await audit.pause();
 console.log(`\n0) ${CONCURRENT} concurrent signed slash commands, audit queue paused`);
 for (let i = 1; i <= 3; i++) {
   await burst(i < 3 ? `warm-up ${i}` : 'measured', 'control=SageMaker.3');
   await settle(i * CONCURRENT);
 }
-await services.producers.audit.obliterate({ force: true });
-await services.producers.audit.resume();
+await audit.obliterate({ force: true });
+await audit.resume();
 slack.reset();
 
 async function singleAudit(user: string): Promise<{ ackMs: number; toSummary: number; toThread: number; jobId: string }> {
@@ -110,48 +127,42 @@ async function singleAudit(user: string): Promise<{ ackMs: number; toSummary: nu
     return ts !== undefined && (slack.message(CHANNEL, ts)?.text ?? '').startsWith('SageMaker audit');
   }, 1_800_000);
   const toSummary = performance.now() - start;
-  const job = (await services.producers.audit.getJobs(['waiting', 'active', 'completed', 'failed'])).find((j) => 'requestedBy' in j.data && j.data.requestedBy === user)!;
-  while (!['completed', 'failed'].includes(await services.producers.audit.getJobState(job.id!))) await new Promise((r) => setTimeout(r, 50));
+  const job = (await audit.getJobs(['waiting', 'active', 'completed', 'failed'])).find((j) => j.data.requestedBy === user)!;
+  while (!['completed', 'failed'].includes(await audit.getJobState(job.id!))) await new Promise((r) => setTimeout(r, 50));
   return { ackMs: res.ms, toSummary, toThread: performance.now() - start, jobId: job.id! };
 }
 
 // 1. One command, end to end, nothing else running.
 const one = await singleAudit('U0SINGLE');
-const done = (await services.producers.audit.getJob(one.jobId))!;
-const summary = slack.message(CHANNEL, (done.data as AuditJobData).statusMessageTs)!;
+const done = (await audit.getJob(one.jobId))!;
+const summary = slack.message(CHANNEL, done.data.statusMessageTs)!;
 const rejected = slack.calls.filter((c) => c.response.ok !== true);
 console.log(`\n1) one /sagemaker-audit over ${aws.resources} resources (ack ${ms(one.ackMs)})`);
 console.log(`   summary in place after ${(one.toSummary / 1000).toFixed(2)} s: "${summary.text}"`);
 console.log(`   thread complete after ${(one.toThread / 1000).toFixed(2)} s (paced 1 msg/s, burst 5): ${JSON.stringify(done.returnvalue ?? done.failedReason)}`);
 console.log(`   Slack calls: ${slack.calls.length}, not ok: ${rejected.length}${rejected.length ? ` (${[...new Set(rejected.map((c) => `${c.method}:${String(c.response.error)}`))].join(', ')})` : ''}`);
 
-// 2. 50 concurrent commands while a full audit of the fleet runs in this process.
-console.log(`\n2) ${CONCURRENT} concurrent signed slash commands while a full audit runs in-process`);
+// 2. 50 concurrent commands while a full audit of the fleet runs.
+console.log(`\n2) ${CONCURRENT} concurrent signed slash commands while a full audit runs`);
 const second = singleAudit('U0SECOND');
 await new Promise((r) => setTimeout(r, 1500));
 await burst('under load', 'control=SageMaker.3');
 await settle(2 + CONCURRENT);
-await services.producers.audit.drain(true);
+await audit.drain(true);
 await second;
 
-// Stop: drop the queued audits, let the active ones finish, clean up the prefix.
-await slackApp.stop();
-await services.producers.audit.drain(true);
-await workers?.close();
-if (workersThread) {
-  workersThread.postMessage({ type: 'close' });
-  await next(workersThread);
-  await workersThread.terminate();
-}
-await services.producers.audit.obliterate({ force: true });
-await services.producers.remediation.obliterate({ force: true });
+// Stop: the app (SIGTERM), then the queues and keys under the prefix.
+app.kill('SIGTERM');
+await appExited;
+await audit.obliterate({ force: true });
 let cursor = '0';
 do {
-  const [nextCursor, keys] = await services.redis.worker.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+  const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
   cursor = nextCursor;
-  if (keys.length) await services.redis.worker.unlink(...keys);
+  if (keys.length) await redis.unlink(...keys);
 } while (cursor !== '0');
-await services.close();
+await audit.close();
+await redis.quit();
 await slack.close();
 awsThread.postMessage({ type: 'close' });
 await next(awsThread);

@@ -286,6 +286,8 @@ const appEnv = z.object({
   EVENTS_QUEUE_URL: z.url().optional(),
   EVENTS_DEBOUNCE_SECONDS: int(10, 0, 300),
   ROUTING_FILE: fileSetting(routingFile),
+  SHUTDOWN_TIMEOUT_SECONDS: int(25, 2, 600),
+  WORKERS_NICE: int(10, 0, 19),
 }).superRefine(redisRefine);
 
 /** Parameters some controls take; the defaults are AWS's documented values (see src/controls/parameters.ts). */
@@ -398,6 +400,10 @@ export interface AppConfig {
   events: { queueUrl: string | undefined; debounceSeconds: number };
   /** Which channel hears about which resources; without a file, everything goes to the digest channel. */
   routing: RoutingTable | undefined;
+  /** On SIGTERM/SIGINT the process has stopped within this bound (docker stop gives 10 s, Kubernetes 30 s). */
+  shutdownTimeoutMs: number;
+  /** `npm start`: nice value of the workers' process, so the web side's Slack acks run first (0 = same priority). */
+  workersNice: number;
 }
 
 export type Config = AuditConfig & {
@@ -513,6 +519,8 @@ export function loadConfig(env: Env): Config {
       acceptRiskMaxDays: app.ACCEPT_RISK_MAX_DAYS,
       events: { queueUrl: app.EVENTS_QUEUE_URL, debounceSeconds: app.EVENTS_DEBOUNCE_SECONDS },
       routing: app.ROUTING_FILE?.content,
+      shutdownTimeoutMs: app.SHUTDOWN_TIMEOUT_SECONDS * 1000,
+      workersNice: app.WORKERS_NICE,
     }),
   });
 }

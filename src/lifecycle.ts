@@ -1,5 +1,4 @@
 import { pathToFileURL } from 'node:url';
-import { isMainThread } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './logging.js';
@@ -10,11 +9,16 @@ import type { SlackIdentity } from './slack/identity.js';
 import { checkRedis, checkSlack, StartupRefused } from './startup.js';
 
 /**
- * The life of a process, shared by the entry points (src/main.ts, src/web.ts, workers/main.ts, workers/thread.ts):
- * the environment read once into a Config (a bad variable or digest schedule: one line each, exit 2), a JSON logger
- * that blanks secrets, the composition root, Redis reachable (else exit 1), the start-up checks (an evicting Redis
- * or a bot token Slack refuses: one line, exit 2), then `start`, and a clean shutdown on SIGINT/SIGTERM (a second
- * signal forces the exit). Signals reach the main thread only: a workers thread is stopped by its parent.
+ * The life of a process, shared by the entry points (src/main.ts, src/web.ts, workers/main.ts): the environment read
+ * once into a Config (a bad variable or digest schedule: one line each, exit 2), a JSON logger that blanks secrets,
+ * the composition root, Redis reachable (else exit 1), the start-up checks (an evicting Redis or a bot token Slack
+ * refuses: one line, exit 2), then `start`, and a shutdown on SIGINT/SIGTERM that ends within
+ * SHUTDOWN_TIMEOUT_SECONDS: `stop` is given the deadline, and a process still alive at the deadline exits 1 (a second
+ * signal forces the exit at once).
+ *
+ * A process started by another one (the workers of `npm start`, see src/main.ts) tells its parent when it is ready,
+ * shuts down when the parent asks (a message, not a signal: a signal sent to the whole process group already reached
+ * it, and a second one would force it) or goes away.
  */
 export type ProcessRole = 'all' | 'web' | 'workers';
 
@@ -23,24 +27,22 @@ export interface ProcessContext {
   config: Config;
   logger: Logger;
   services: Services;
-  /** The bot's identity from the start-up auth.test (the main thread only). */
+  /** The bot's identity from the start-up auth.test (not in a process started by another). */
   slackIdentity: SlackIdentity | undefined;
 }
 
 export interface Started {
   /** The HTTP port the web side listens on, when it runs here. */
   port?: number;
-  stop(): Promise<void>;
+  /** Stops what `start` started, by `deadline` (epoch ms); what is not done by then is left to the hard exit. */
+  stop(deadline: number): Promise<void>;
 }
 
-export interface Running {
-  config: Config;
-  logger: Logger;
-  port: number | undefined;
-  shutdown(signal?: string): Promise<void>;
-}
+/** Messages between a parent and the child it started, over their IPC channel. */
+export const READY_MESSAGE = 'sagemaker-audit:ready';
+export const SHUTDOWN_MESSAGE = 'sagemaker-audit:shutdown';
 
-export async function runProcess(env: Record<string, string | undefined>, role: ProcessRole, start: (ctx: ProcessContext) => Promise<Started>): Promise<Running | undefined> {
+export async function runProcess(env: Record<string, string | undefined>, role: ProcessRole, start: (ctx: ProcessContext) => Promise<Started>): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(env);
@@ -52,7 +54,7 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
       console.error(err.message);
       process.exitCode = 2;
       process.exit(2);
-      return undefined;
+      return;
     }
     throw err;
   }
@@ -85,33 +87,47 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
   } catch (err) {
     return refuse(err);
   }
-  // Started by the web side of `npm start` (a workers thread, or a child process with an IPC channel): the parent
-  // checks Slack and reports the process-wide figures.
-  const startedByParent = !isMainThread || typeof process.send === 'function';
+  // Started by the web side of `npm start` (a child process with an IPC channel): the parent checks Slack and reports
+  // the process-wide figures.
+  const startedByParent = typeof process.send === 'function';
   // Process-wide figures (memory, CPU, event loop), once per process.
   if (!startedByParent) collectProcessMetrics(services.metrics);
   let started: Started | undefined;
-  let stopping: Promise<void> | undefined;
-  const shutdown = (signal?: string): Promise<void> => {
-    stopping ??= (async () => {
-      logger.info({ signal }, 'shutting down');
-      await started?.stop().catch((err: unknown) => logger.warn({ err }, 'stopping'));
+  let stopping = false;
+  const shutdown = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    const begun = Date.now();
+    const deadline = begun + config.app.shutdownTimeoutMs;
+    logger.info({ reason, timeoutMs: config.app.shutdownTimeoutMs }, 'shutting down');
+    setTimeout(() => {
+      logger.error({ timeoutMs: config.app.shutdownTimeoutMs }, 'shutdown did not finish in time (SHUTDOWN_TIMEOUT_SECONDS); exiting');
+      process.exit(1);
+    }, Math.max(0, deadline - Date.now())).unref();
+    (async () => {
+      await started?.stop(deadline).catch((err: unknown) => logger.warn({ err }, 'stopping'));
       await services.close();
-      logger.info('stopped');
-    })();
-    return stopping;
+    })().then(
+      () => {
+        logger.info({ ms: Date.now() - begun }, 'stopped');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
   };
-  for (const signal of isMainThread ? (['SIGINT', 'SIGTERM'] as const) : []) {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       process.once(signal, () => process.exit(1));
-      shutdown(signal).then(
-        () => process.exit(0),
-        (err: unknown) => {
-          logger.error({ err }, 'shutdown failed');
-          process.exit(1);
-        },
-      );
+      shutdown(signal);
     });
+  }
+  // Forked with an IPC channel (src/main.ts): the parent's request, or its exit however abrupt, stops this process too.
+  if (process.send) {
+    process.on('message', (m) => m === SHUTDOWN_MESSAGE && shutdown('parent process stopping'));
+    process.once('disconnect', () => shutdown('parent process exited'));
   }
 
   try {
@@ -136,7 +152,7 @@ export async function runProcess(env: Record<string, string | undefined>, role: 
     await services.close().catch(() => undefined);
     process.exit(1);
   }
-  return { config, logger, port: started.port, shutdown };
+  process.send?.(READY_MESSAGE);
 }
 
 /** Whether the module at `url` is the file node was started with. */

@@ -13,6 +13,7 @@ export type TrailEventType =
   | 'step-started'
   | 'step-finished'
   | 'step-failed'
+  | 'handed-back'
   | 'rolled-back'
   | 'succeeded'
   | 'failed'

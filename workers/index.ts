@@ -12,6 +12,9 @@ import { risksProcessor } from './risks.js';
  * The workers: one table that wires each queue to its processor (a plain async function, workers/<queue>.ts, over
  * src/) and its BullMQ options, and builds every Worker the same way (one connection, one prefix, one set of log
  * listeners). `startWorkers` also upserts the job schedulers and queues approvals left behind by a crash.
+ * `close(graceMs)` stops them within a bound: running remediations hand their jobs back at once (at their next safe
+ * point), other jobs get `graceMs` to finish, then the workers close without waiting (those jobs are delivered again
+ * once their lock expires).
  */
 export interface WorkerOverrides {
   /** Only these queues (tests start one at a time). Default: all. */
@@ -28,7 +31,7 @@ interface WorkerRow {
   options: Partial<WorkerOptions>;
 }
 
-function workerTable(services: Services, overrides: WorkerOverrides, remediationWorker: () => Worker | undefined): WorkerRow[] {
+function workerTable(services: Services, overrides: WorkerOverrides, remediationWorker: () => Worker | undefined, shutdown: AbortSignal): WorkerRow[] {
   const { config, logger, slack, tuning, metrics } = services;
   const stores = services.worker;
   const securityHub = config.app.securityHubSync ? services.aws.clients : undefined;
@@ -64,6 +67,7 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
           sessionFor: services.aws.remediation,
           reporterFor: slackRemediationReporters(slack, config.app.approvalPolicy, logger.child({ queue: QUEUE_NAMES.remediation })),
           timing: tuning.remediationTiming,
+          signal: shutdown,
           logger: logger.child({ queue: QUEUE_NAMES.remediation }),
           onStep: (operation, outcome) => metrics.remediationSteps.inc({ operation, outcome }),
         },
@@ -110,13 +114,15 @@ export interface RunningWorkers {
   workers: Worker[];
   /** Resolves when every worker runs (readiness), else rejects naming the ones that do not. */
   running(): Promise<void>;
-  close(): Promise<void>;
+  /** Stops taking jobs and waits for the running ones, at most `graceMs` (default: as long as they take). */
+  close(graceMs?: number): Promise<void>;
 }
 
 export async function startWorkers(services: Services, overrides: WorkerOverrides = {}): Promise<RunningWorkers> {
   const { config, logger } = services;
   const holder: { remediation?: Worker } = {};
-  const rows = workerTable(services, overrides, () => holder.remediation).filter((row) => !overrides.queues || overrides.queues.includes(row.queue));
+  const shutdown = new AbortController();
+  const rows = workerTable(services, overrides, () => holder.remediation, shutdown.signal).filter((row) => !overrides.queues || overrides.queues.includes(row.queue));
   const workers = rows.map((row) => {
     const worker = new Worker(row.queue, row.processor, {
       connection: services.redis.worker,
@@ -164,8 +170,19 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
       const stopped = workers.filter((w) => !w.isRunning() || w.closing !== undefined).map((w) => w.name);
       if (stopped.length > 0) throw new Error(`workers not running: ${stopped.join(', ')}`);
     },
-    async close() {
-      await Promise.all(workers.map((w) => w.close()));
+    async close(graceMs = Infinity) {
+      shutdown.abort();
+      const closed = Promise.all(workers.map((w) => w.close()));
+      let timer: NodeJS.Timeout | undefined;
+      const outOfTime = new Promise<'late'>((resolve) => {
+        if (Number.isFinite(graceMs)) timer = setTimeout(() => resolve('late'), Math.max(0, graceMs));
+      });
+      const outcome = await Promise.race([closed, outOfTime]);
+      clearTimeout(timer);
+      if (outcome === 'late') {
+        logger.warn({ graceMs }, 'jobs still running at the end of the shutdown grace: closing without waiting; they run again once their lock expires');
+        await Promise.all(workers.map((w) => w.close(true)));
+      }
     },
   };
 }

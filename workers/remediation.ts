@@ -1,4 +1,4 @@
-import { DelayedError, RateLimitError, UnrecoverableError, Worker } from 'bullmq';
+import { DelayedError, RateLimitError, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 import type { RemediationJobData } from '../src/queue/jobs.js';
 import { RemediationError } from '../src/remediation/errors.js';
@@ -7,7 +7,8 @@ import { RemediationStopped, runRemediation, type RemediationDeps, type Remediat
 /**
  * The remediation queue's adapter: one BullMQ job = one approved proposal (job id `remediate-<proposalId>`), run by
  * src/remediation/run.ts. BullMQ specifics only: progress persisted with job.updateData, a remediation that stopped
- * for good fails without retry, and an account over its rate hands its job back.
+ * for good fails without retry, an account over its rate hands its job back, and so does a run stopped by a shutdown
+ * (back to the front of the waiting list, no attempt spent: the next worker resumes it).
  *
  * `rateLimit`: 'delay-job' (default) delays only this job until the account's window ends, other accounts keep
  * going; 'pause-queue' uses BullMQ's worker.rateLimit, which pauses the whole queue (its limiter is per queue).
@@ -45,6 +46,11 @@ export function remediationProcessor(
             if (!token) throw new RemediationError('rate limited', 'RateLimited', true);
             await job.moveToDelayed(Date.now() + ms, token);
             throw new DelayedError();
+          },
+          async handBack() {
+            if (!token) throw new RemediationError('shutting down', 'Interrupted', true);
+            await job.moveToWait(token);
+            throw new WaitingError();
           },
         },
         deps,

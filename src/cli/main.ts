@@ -31,12 +31,14 @@ export interface CliIo {
 const NO_CREDENTIALS_HINT =
   'set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or run where an instance/task role is available';
 
+/** The version in the nearest package.json (src/cli/ in a checkout, dist/ once built). */
 function version(): string {
-  try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: string };
-    return pkg.version ?? 'unknown';
-  } catch {
-    return 'unknown';
+  for (let dir = new URL('./', import.meta.url); ; dir = new URL('../', dir)) {
+    try {
+      return (JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as { version?: string }).version ?? 'unknown';
+    } catch {
+      if (dir.pathname === '/') return 'unknown';
+    }
   }
 }
 
@@ -144,7 +146,7 @@ async function scanInto(
 }
 
 /**
- * The CLI. `env` is passed in (bin/ hands it process.env) and read only through loadAuditConfig; flags override it.
+ * The CLI. `env` is passed in (src/cli/bin.ts hands it process.env) and read only through loadAuditConfig; flags override it.
  * Returns the exit code; never calls process.exit.
  */
 export async function main(argv: readonly string[], env: Record<string, string | undefined>, io: CliIo): Promise<number> {

@@ -29,6 +29,17 @@ export class PlanStoppedError extends RemediationError {
   }
 }
 
+/**
+ * The process is shutting down: the run stopped at a safe point (between two steps, or during a wait) with its
+ * progress saved, and its job goes back to the queue to resume there. Not a failure: no rollback, no attempt spent.
+ */
+export class RemediationInterrupted extends Error {
+  constructor(readonly at: string) {
+    super(`the app is shutting down; the fix resumes ${at} when it is back`);
+    this.name = 'RemediationInterrupted';
+  }
+}
+
 /** A bounded wait ran out. Not retried: a stuck resource (e.g. a notebook that stays Stopping) needs a person. */
 export class WaitTimeoutError extends RemediationError {
   constructor(message: string) {

@@ -1,6 +1,6 @@
 import type { OperationParams } from '../plans/steps.js';
 import type { PlanBody, PlanStep } from '../plans/plan.js';
-import { PlanStoppedError, RemediationError, toRemediationError } from './errors.js';
+import { PlanStoppedError, RemediationError, RemediationInterrupted, toRemediationError } from './errors.js';
 import { automatedOperation } from './operations/index.js';
 import type { Operation } from './operations/index.js';
 import { StepRun, nowIso } from './operations/step-run.js';
@@ -17,6 +17,8 @@ export { emptyExecutionState } from './operations/step-run.js';
  *   job with backoff and the plan resumes where it was.
  * - Any other failure stops the plan: what was done is rolled back (each operation's own undo, last step first) and
  *   the result says what a person must do.
+ * - A shutdown (ctx.signal aborted) stops the plan before its next step, or during a wait, with RemediationInterrupted:
+ *   nothing is rolled back, and the re-delivered job resumes at that step.
  */
 
 export interface ProgressReporter {
@@ -104,11 +106,13 @@ export async function executePlan(
       await progress.stepFinished(s, index, outcome, true);
       continue;
     }
+    if (ctx.signal?.aborted) throw new RemediationInterrupted(`at step "${s.title}"`);
     await progress.stepStarted(s, index);
     let outcome: StepOutcome;
     try {
       outcome = await runStep(ctx, s);
     } catch (err) {
+      if (err instanceof RemediationInterrupted) throw err;
       const error = toRemediationError(err);
       const willRetry = error.retryable && !options.finalAttempt;
       await progress.stepFailed(s, index, error, willRetry);
@@ -124,11 +128,14 @@ export async function executePlan(
   return { status: 'succeeded', steps: results };
 }
 
-/** Undoes what the plan did, from whatever point it reached: each operation's undo, last step first. Never throws (a failed undo is reported). */
+/**
+ * Undoes what the plan did, from whatever point it reached: each operation's undo, last step first. Never throws (a
+ * failed undo is reported). A shutdown does not interrupt it: a half-done undo is worse than a late exit.
+ */
 export async function rollBack(ctx: ExecutionContext, plan: PlanBody): Promise<Rollback> {
   const out: Rollback = { done: [] };
   if (ctx.dryRun) return out;
-  const run = new StepRun(ctx, { id: 'rollback', operation: 'manual', title: 'Roll back', params: {} });
+  const run = new StepRun({ ...ctx, signal: undefined }, { id: 'rollback', operation: 'manual', title: 'Roll back', params: {} });
   try {
     for (const s of [...plan.steps].reverse()) {
       const undo = operationOf(s)?.rollback;
@@ -168,4 +175,4 @@ function humanActionFor(plan: PlanBody, failed: PlanStep, error: RemediationErro
   return parts.join(' ');
 }
 
-export { RemediationError, PlanStoppedError };
+export { RemediationError, PlanStoppedError, RemediationInterrupted };

@@ -16,7 +16,7 @@ export interface ProgressStep {
   detail?: string;
 }
 
-export type ProgressPhase = 'checking' | 'running' | 'retrying' | 'verifying' | 'succeeded' | 'no-change' | 'failed' | 'dry-run-done';
+export type ProgressPhase = 'checking' | 'running' | 'retrying' | 'paused' | 'verifying' | 'succeeded' | 'no-change' | 'failed' | 'dry-run-done';
 
 export interface ProgressView {
   phase: ProgressPhase;

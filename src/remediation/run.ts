@@ -5,7 +5,7 @@ import { getControl, type AnyControl } from '../controls/index.js';
 import type { PlanStep } from '../plans/plan.js';
 import type { AuditTrail, TrailEvent } from '../trail.js';
 import type { RemediationError} from './errors.js';
-import { PlanStoppedError, toRemediationError } from './errors.js';
+import { PlanStoppedError, RemediationInterrupted, toRemediationError } from './errors.js';
 import { assertExecutable, emptyExecutionState, executePlan } from './executor.js';
 import type { ExecutionContext, ExecutionResult, ExecutionState, ProgressReporter, StepOutcome } from './executor.js';
 import { GateStop, checkGates, evaluateAll, readFresh, reasonsOf, verifiedResource } from './gates.js';
@@ -52,6 +52,8 @@ export interface RemediationAttempt {
   persist(execution: PersistedExecution, progress: { done: number; total: number }): Promise<void>;
   /** The account is over its rate: hand the job back for `ms`. Never returns. */
   waitForRate(ms: number): Promise<never>;
+  /** The process is shutting down: hand the job back to the queue now, its progress saved. Never returns. */
+  handBack(): Promise<never>;
 }
 
 export interface RemediationResult {
@@ -80,6 +82,8 @@ export interface RemediationDeps {
   reporterFor(proposal: Proposal, run: { request: RemediationRequest; progressTs: string | undefined; rememberProgressTs(ts: string): Promise<void> }): RemediationReporter;
   /** Waits' first poll delay (AWS waiters use 30 s), its cap, and the bound of waits without one of their own. */
   timing: { pollIntervalMs: number; maxPollIntervalMs: number; defaultMaxWaitSeconds: number };
+  /** Aborted when the process shuts down: a running plan hands its job back at its next safe point. */
+  signal?: AbortSignal;
   logger?: Logger;
   now?: () => Date;
   /** Told each step's outcome as it happens (metrics); a step finished in an earlier delivery is not told again. */
@@ -261,12 +265,21 @@ export async function runRemediation(attempt: RemediationAttempt, deps: Remediat
         await show();
       },
     };
-    const ctx: ExecutionContext = { sagemaker: client, dryRun, ...deps.timing, state: exec.state, persist, now };
+    const ctx: ExecutionContext = { sagemaker: client, dryRun, ...deps.timing, state: exec.state, persist, now, ...(deps.signal ? { signal: deps.signal } : {}) };
 
     let result: ExecutionResult;
     try {
       result = await executePlan(ctx, plan, progress, { finalAttempt });
     } catch (err) {
+      if (err instanceof RemediationInterrupted) {
+        // Every finished step is already persisted; the interrupted one runs again (each step looks before it acts).
+        for (const line of view.steps) if (line.state === 'running') Object.assign(line, { state: 'pending', detail: 'interrupted by a shutdown: runs again from here' });
+        await persist();
+        await record('handed-back', err.message);
+        await show({ phase: 'paused', note: err.message });
+        log?.info({ at: err.at }, 'shutting down: remediation handed back to the queue');
+        return attempt.handBack();
+      }
       // Retryable, not the last attempt: progress is persisted; the job is retried with backoff and resumes.
       log?.warn({ err }, 'remediation step failed with a retryable error; the job will be retried');
       throw err instanceof Error ? err : new Error(String(err));

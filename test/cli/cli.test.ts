@@ -80,7 +80,7 @@ afterAll(async () => {
   await standin.close();
 });
 
-// Each spawn compiles the TypeScript through tsx (a few seconds on a busy 2-core machine): generous timeouts.
+// Each spawn runs the built CLI (dist/cli.mjs, built before the tests): well under a second, but a busy 2-core machine can stretch it.
 describe('sagemaker-audit CLI (real bin, stand-in over HTTP)', { timeout: 120_000 }, () => {
   it('--help, scan --help and --version exit 0', async () => {
     const help = await run(['--help'], baseEnv());

@@ -1,7 +1,7 @@
 import type { SageMakerClient } from '@aws-sdk/client-sagemaker';
 import { readTags } from '../../aws/inventory.js';
 import type { JsonValue, PlanStep } from '../../plans/plan.js';
-import { PlanStoppedError, WaitTimeoutError, fromAwsError } from '../errors.js';
+import { PlanStoppedError, RemediationInterrupted, WaitTimeoutError, fromAwsError } from '../errors.js';
 
 /**
  * What the executor keeps in the BullMQ job between deliveries (job.updateData), so a re-delivered job (crash,
@@ -67,6 +67,7 @@ export interface ExecutionContext {
   /** The persisted state; steps change it and call `persist` before and after anything that cannot be undone. */
   state: ExecutionState;
   persist(): Promise<void>;
+  /** Aborted when the process shuts down: the run stops at its next safe point (RemediationInterrupted). */
   signal?: AbortSignal;
   now?: () => Date;
 }
@@ -158,10 +159,12 @@ function formatValue(v: unknown): string {
   return json.length > 120 ? `${json.slice(0, 119)}…` : json;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+/** A wait between two polls; a shutdown ends it at once (the step runs again, from its start, on resume). */
+const sleep = (ms: number, what: string, signal?: AbortSignal): Promise<void> =>
   new Promise((resolve, reject) => {
+    const interrupted = (): RemediationInterrupted => new RemediationInterrupted(`by waiting again for ${what}`);
     if (signal?.aborted) {
-      reject(new PlanStoppedError('the job was cancelled', 'Cancelled'));
+      reject(interrupted());
       return;
     }
     const timer = setTimeout(() => {
@@ -170,7 +173,7 @@ const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
     }, ms);
     const onAbort = (): void => {
       clearTimeout(timer);
-      reject(new PlanStoppedError('the job was cancelled', 'Cancelled'));
+      reject(interrupted());
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
@@ -200,7 +203,7 @@ export async function pollUntil<T>(
     if (left <= 0) {
       throw new WaitTimeoutError(`gave up waiting for ${what} after ${maxWaitSeconds} s (still ${last}); check it in the console and run the fix again`);
     }
-    await sleep(Math.min(delay, left), ctx.signal);
+    await sleep(Math.min(delay, left), what, ctx.signal);
     delay = Math.min(delay * 2, ctx.maxPollIntervalMs);
   }
 }

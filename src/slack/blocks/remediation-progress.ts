@@ -42,6 +42,7 @@ const PHASE_LINE: Record<ProgressPhase, string> = {
   checking: '⏳ Checking the resource before acting (state, drift, already fixed?)',
   running: '⏳ Running the approved fix',
   retrying: '🔁 Waiting to retry after a temporary AWS error',
+  paused: '⏸ Paused while the app restarts; the fix resumes where it stopped',
   verifying: '⏳ Re-reading the resource to verify the fix',
   succeeded: '✅ Done — fix verified',
   'no-change': '✅ Nothing to do — already compliant',
