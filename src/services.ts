@@ -25,6 +25,9 @@ import { verifyBotToken, type SlackIdentity } from './slack/identity.js';
 import { slackSdkLogger } from './slack/logger.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
 import { createHomeTab, type HomeTab } from './slack/threads/home.js';
+import type { ResourceEventDeps } from './slack/threads/resource-events.js';
+import { routeFor, routingNeeds } from './routing.js';
+import { auditResource } from './audit/resource.js';
 import { AuditTrail } from './trail.js';
 
 /**
@@ -70,13 +73,15 @@ export interface Services {
   runAudit(scope: CoveredScope): Promise<AuditReport>;
   /** A resource's tags (ListTags in its account and region), for approval rules that match on tags. */
   resourceTags(resource: ProposalResource): Promise<Record<string, string>>;
+  /** Change events: the targeted audit of one resource (audit role), and where its news goes. */
+  events: Pick<ResourceEventDeps, 'auditResource' | 'routeFor'>;
   approvers: Approvers;
   /** App Home on the fail-fast stores (listeners) and on the worker stores (refreshed after audits and digests). */
   homes: { web: HomeTab; worker: HomeTab };
   /** The clock (tests control it). */
   now: () => Date;
   /** How fast threads are posted and how large they get, and how remediation waits poll. */
-  tuning: { pacer: Pacer; threadLimits: ThreadLimits; remediationTiming: RemediationDeps['timing']; auditConcurrency: number };
+  tuning: { pacer: Pacer; threadLimits: ThreadLimits; remediationTiming: RemediationDeps['timing']; auditConcurrency: number; eventConcurrency: number };
   /** What the listeners need (fail-fast stores). */
   listenerDeps(): ListenerDeps;
   /** Resolves once the fail-fast connection is ready (it has no offline queue); rejects after `timeoutMs`. */
@@ -149,6 +154,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     // AWS waiters poll every 30 s; 15 s first, doubling to a minute, keeps a fix responsive without hammering AWS.
     remediationTiming: { pollIntervalMs: 15_000, maxPollIntervalMs: 60_000, defaultMaxWaitSeconds: 1800 },
     auditConcurrency: 2,
+    eventConcurrency: 8,
     ...overrides.tuning,
   };
 
@@ -166,6 +172,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     aws: { factory, clients, remediation },
     runAudit: timedAudits(metrics, withAcceptedRisks(engine, workerStores.risks, now)),
     resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
+    events: eventPorts(config, clients),
     approvers,
     homes,
     now,
@@ -200,6 +207,25 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       await producers.close().catch((err: unknown) => logger.warn({ err }, 'closing queues'));
       clients.close();
       await Promise.all([producer.quit().catch(() => producer.disconnect()), worker.quit().catch(() => worker.disconnect())]);
+    },
+  };
+}
+
+/**
+ * What the change-event jobs read with: the targeted audit in the resource's account (audit role), tags read when
+ * routing or approval rules look at them; and the route: the routing table's most specific rule, or the digest
+ * channel without a table. (Rules on OUs match only where the account's OUs are known.)
+ */
+function eventPorts(config: Config, clients: AccountClients): Services['events'] {
+  const routing = config.app.routing;
+  const withTags = (routing !== undefined && routingNeeds(routing).tags) || config.app.approvalPolicy.usesTags;
+  return {
+    auditResource: (ref) => auditResource(ref, { sagemaker: clients(ref.accountId, ref.region).sagemaker, config, withTags }),
+    routeFor: async (facts) => {
+      if (routing) return routeFor(routing, facts);
+      const channel = config.app.digest.channel;
+      if (!channel) throw new Error('no channel for change events: set ROUTING_FILE or DIGEST_CHANNEL');
+      return { channel, rule: 'default' };
     },
   };
 }

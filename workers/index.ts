@@ -1,10 +1,12 @@
 import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { queueRegion, startEventQueueConsumer, type EventQueueConsumer } from '../src/aws/event-queue.js';
 import type { Services } from '../src/services.js';
 import { QUEUE_NAMES, type QueueName } from '../src/queue/names.js';
 import { slackRemediationReporters } from '../src/slack/threads/remediation-reporter.js';
 import { SlidingWindowLimiter } from '../src/util/sliding-window.js';
 import { auditProcessor } from './audit.js';
 import { digestProcessor } from './digest.js';
+import { eventsProcessor } from './events.js';
 import { remediationProcessor, type RateLimitStrategy } from './remediation.js';
 import { risksProcessor } from './risks.js';
 
@@ -103,6 +105,22 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
       options: { concurrency: 1, lockDuration: 120_000 },
     },
     {
+      queue: QUEUE_NAMES.events,
+      processor: eventsProcessor({
+        slack,
+        proposals: stores.proposals,
+        trail: stores.trail,
+        risks: stores.risks,
+        policy: config.app.approvalPolicy,
+        pacer: tuning.pacer,
+        ...services.events,
+        logger: logger.child({ queue: QUEUE_NAMES.events }),
+        now: services.now,
+      }),
+      // Each job reads one resource: several at once keep a burst of changes moving.
+      options: { concurrency: tuning.eventConcurrency },
+    },
+    {
       queue: QUEUE_NAMES.risks,
       processor: risksProcessor({ risks: stores.risks, securityHub, regions: config.regions, logger: logger.child({ queue: QUEUE_NAMES.risks }) }, services.now),
       options: { concurrency: 1 },
@@ -157,6 +175,7 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
     const requeued = await services.producers.requeueApproved(services.worker.proposals, { dryRun: config.app.remediation.mode === 'dry-run' });
     if (requeued > 0) logger.warn({ requeued, when }, 'queued remediation jobs for approvals left behind');
   };
+  const events = startEventConsumer(services, rows);
   if (!overrides.queues) {
     await reconcile('start');
     services.redisAvailability.onRecovered(() => {
@@ -172,6 +191,8 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
     },
     async close(graceMs = Infinity) {
       shutdown.abort();
+      // No new events in: a message received but not yet queued stays in SQS and is delivered again.
+      await events?.stop();
       const closed = Promise.all(workers.map((w) => w.close()));
       let timer: NodeJS.Timeout | undefined;
       const outOfTime = new Promise<'late'>((resolve) => {
@@ -185,4 +206,23 @@ export async function startWorkers(services: Services, overrides: WorkerOverride
       }
     },
   };
+}
+
+/**
+ * One consumer of the hub's event queue per worker process (EVENTS_QUEUE_URL, when this process runs the events
+ * queue): each message becomes a coalesced targeted-audit job, and is deleted once that job is stored in Redis.
+ */
+function startEventConsumer(services: Services, rows: readonly WorkerRow[]): EventQueueConsumer | undefined {
+  const { config, logger } = services;
+  const queueUrl = config.app.events.queueUrl;
+  if (!queueUrl || !rows.some((row) => row.queue === QUEUE_NAMES.events)) return undefined;
+  const debounceMs = config.app.events.debounceSeconds * 1000;
+  logger.info({ queueUrl, debounceSeconds: config.app.events.debounceSeconds }, 'reading change events');
+  return startEventQueueConsumer({
+    client: services.aws.factory.sqs({ region: queueRegion(queueUrl, config.regions[0] ?? 'us-east-1') }),
+    queueUrl,
+    handle: ({ type: _type, ...event }) => services.producers.enqueueResourceEvent({ ...event, receivedAt: services.now().toISOString() }, debounceMs),
+    canEnqueue: () => services.redisAvailability.up(),
+    logger: logger.child({ component: 'event-queue' }),
+  });
 }

@@ -155,6 +155,8 @@ export interface ClientFactory {
   aws(o: { region: string; credentials?: AwsCredentialIdentityProvider }): AwsClients;
   sts(o: { region: string; credentials?: AwsCredentialIdentityProvider }): STSClient;
   organizations(o: { region: string; credentials?: AwsCredentialIdentityProvider }): OrganizationsClient;
+  /** The hub's event queue (long polls: its answer timeout outlasts a 20 s wait). */
+  sqs(o: { region: string; credentials?: AwsCredentialIdentityProvider }): SQSClient;
   /** `options.plugins` also go on the STS client the credentials provider builds for AssumeRole. */
   assumeRole(roleArn: string, region: string, options?: AssumeRoleOptions): AwsCredentialIdentityProvider;
 }
@@ -211,6 +213,7 @@ export function observedClientFactory(inner: ClientFactory, observe: AwsCallObse
     },
     sts: (o) => use(inner.sts(o)),
     organizations: (o) => use(inner.organizations(o)),
+    sqs: (o) => use(inner.sqs(o)),
     assumeRole: (roleArn, region, options = {}) => inner.assumeRole(roleArn, region, { ...options, plugins: [plugin, ...(options.plugins ?? [])] }),
   };
 }
@@ -233,6 +236,7 @@ export function defaultClientFactory(opts: { maxAttempts: number; endpoint?: str
     aws: (o) => createAwsClients(base(o)),
     sts: (o) => createStsClient(base(o)),
     organizations: (o) => createOrganizationsClient(base(o)),
+    sqs: (o) => createSqsClient(base(o)),
     assumeRole: (roleArn, region, options = {}) => assumeRoleCredentials(roleArn, { region, ...extra, ...(opts.credentials ? { source: opts.credentials } : {}), ...options }),
   };
 }

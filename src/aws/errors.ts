@@ -134,7 +134,9 @@ export class NoCredentialsError extends Error {
 
 /** SageMaker's answer when the named resource does not exist (the code differs between APIs). */
 export function isNotFound(err: unknown): boolean {
-  const code = errorCode(err);
+  // Our own wrappers (a remediation step's error) keep the AWS code in `code` under their own name.
+  const wrapped = asSdkError(err).code;
+  const code = typeof wrapped === 'string' && wrapped !== '' ? wrapped : errorCode(err);
   if (code === 'ResourceNotFound' || code === 'ResourceNotFoundException' || code === 'NotFoundException') return true;
   // Describe* on a missing notebook/endpoint/config answers ValidationException "Could not find …".
   return code === 'ValidationException' && /could not find|does not exist|not found|RecordNotFound/i.test(errorMessage(err));

@@ -124,3 +124,8 @@ export function startEventQueueConsumer(o: EventQueueOptions): EventQueueConsume
     },
   };
 }
+
+/** The Region of an SQS queue URL (`https://sqs.<region>.amazonaws.com/<account>/<name>`), else `fallback`. */
+export function queueRegion(queueUrl: string, fallback: string): string {
+  return /^https:\/\/sqs\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\//.exec(queueUrl)?.[1] ?? fallback;
+}

@@ -133,10 +133,11 @@ export function createProducers(connection: RedisClient, prefix: string, onError
       await risks.add(JOB_NAMES.riskSync, data, RISK_JOB);
     },
     async enqueueResourceEvent(data, debounceMs) {
-      // One deduplication id per resource (hashed: ARNs hold ':' and '/'). keepLastIfActive: never two audits of one
-      // resource at once, and a change during an audit is read by the one after it.
+      // One deduplication id per resource (hashed: ARNs hold ':' and '/'). replace: a debounce, the latest change
+      // (its cause) waits out the delay again; keepLastIfActive: never two audits of one resource at once, and a
+      // change during an audit is read by the one after it.
       const id = `resource-${createHash('sha256').update(`${data.ref.accountId}|${data.ref.region}|${data.ref.arn}`.toLowerCase()).digest('hex').slice(0, 32)}`;
-      await (events as Queue).add(JOB_NAMES.resourceEvent, data, { ...EVENT_JOB, delay: debounceMs, deduplication: { id, keepLastIfActive: true } });
+      await (events as Queue).add(JOB_NAMES.resourceEvent, data, { ...EVENT_JOB, delay: debounceMs, deduplication: { id, replace: true, keepLastIfActive: true } });
     },
     async requeueApproved(store, { dryRun }) {
       let queued = 0;

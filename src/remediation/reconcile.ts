@@ -8,6 +8,7 @@ import { controlIdsOf, draftFor, type ProposableResult, type Proposal, type Prop
  * - the resource is gone: its pending proposal closes ("resource deleted");
  * - nothing fails any more: its pending proposal closes ("fixed outside the bot", or accepted as a risk);
  * - the same failures on the same configuration as the latest proposal (pending, denied or failed): nothing;
+ * - after the bot's own fix succeeded, the failures it left to people (its guided steps): nothing;
  * - otherwise a new proposal, which replaces a pending one made for an older configuration.
  */
 
@@ -51,6 +52,12 @@ export function reconcile(fresh: FreshRead, latest: Latest, cause: string): Reco
   if (latest && STANDING.has(latest.state.status) && latest.proposal.fingerprint === draft.fingerprint) {
     const have = new Set(controlIdsOf(latest.proposal));
     if (controlIdsOf(draft).every((id) => have.has(id))) return { action: 'nothing', why: 'already-proposed' };
+  }
+  if (latest?.state.status === 'succeeded') {
+    // The fix changed the configuration; what it left to people still stands in its proposal.
+    const fixed = new Set(latest.proposal.plan.verify.controlIds);
+    const guided = new Set(controlIdsOf(latest.proposal).filter((id) => !fixed.has(id)));
+    if (controlIdsOf(draft).every((id) => guided.has(id))) return { action: 'nothing', why: 'already-proposed' };
   }
   if (!pending) return { action: 'propose', draft };
   const nowPassing = controlIdsOf(pending.proposal).filter((id) => !failing.some((r) => r.controlId === id));

@@ -63,6 +63,14 @@ describe('reconcile: what a fresh read of one resource means for its proposal', 
     expect(reconcile(read(failing2, failing3), latest('pending', fresh), CAUSE)).toMatchObject({ action: 'propose', replaces: { note: `Replaced by a newer proposal after ${CAUSE}: the resource changed.` } });
   });
 
+  it("after the bot's own fix: the controls it left as guided steps post nothing; one it fixed failing again is proposed", () => {
+    const manual = failedResult({ controlId: 'SageMaker.1', fingerprint: 'fp-1', remediation: plan({ kind: 'manual', steps: [], verify: { controlId: 'SageMaker.1' } }) });
+    const fixedThree = proposal({}, [{ ...manual, fingerprint: 'fp-0' }, { ...failing3, fingerprint: 'fp-0' }]);
+    expect(fixedThree.plan.verify.controlIds).toEqual(['SageMaker.3']);
+    expect(reconcile(read(manual, passed(failing3)), latest('succeeded', fixedThree), CAUSE)).toEqual({ action: 'nothing', why: 'already-proposed' });
+    expect(reconcile(read(manual, failing3), latest('succeeded', fixedThree), CAUSE)).toMatchObject({ action: 'propose' });
+  });
+
   it('FAILED without a plan is not proposed, and does not close a pending proposal as fixed', () => {
     expect(reconcile(read({ ...failing2, remediation: null }), null, CAUSE)).toEqual({ action: 'nothing', why: 'no-plan' });
     expect(reconcile(read({ ...failing2, remediation: null }), latest('pending'), CAUSE)).toEqual({ action: 'nothing', why: 'no-plan' });
