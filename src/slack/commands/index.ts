@@ -6,6 +6,7 @@ import { startAudit } from './audit.js';
 import { digestCommand } from './digest.js';
 import { exceptionsCommand } from './exceptions.js';
 import { historyCommand } from './history.js';
+import { routesCommand } from './routes.js';
 import { parseCommand, USAGE, type ParsedCommand } from './parse.js';
 
 /**
@@ -22,6 +23,7 @@ const HANDLERS: Handlers = {
     await respond(ephemeral(`${parsed.problems.map((p) => `:warning: ${p}`).join('\n')}\n\n${USAGE}`));
   },
   history: historyCommand,
+  routes: routesCommand,
   digest: digestCommand,
   exceptions: exceptionsCommand,
   audit: startAudit,

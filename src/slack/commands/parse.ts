@@ -1,5 +1,5 @@
 import type { AuditSource, CoveredScope } from '../../audit/report.js';
-import { RESOURCE_ARN_PATTERN, RESOURCE_NAME_PATTERN, isAccountId, isRegion, shown, splitList } from '../../validation.js';
+import { RESOURCE_ARN_PATTERN, RESOURCE_NAME_PATTERN, isAccountId, isRegion, isResourceNameOrArn, shown, splitList } from '../../validation.js';
 import { COMMAND } from '../ids.js';
 import { code, escapeMrkdwn } from '../mrkdwn.js';
 
@@ -13,13 +13,14 @@ import { code, escapeMrkdwn } from '../mrkdwn.js';
  *   control=SageMaker.3[,…]       controls (unknown ids are an error that lists the valid ones)
  *   resource=<name or ARN>        one resource
  *   source=sagemaker|securityhub|both
- *   help | history [resource] | digest … | exceptions …
+ *   help | history [resource] | routes [resource=…] | digest … | exceptions …
  */
 
 export type ParsedCommand =
   | { kind: 'audit'; scope: CoveredScope }
   | { kind: 'help' }
   | { kind: 'history'; resource: string | undefined }
+  | { kind: 'routes'; resource: string | undefined }
   | { kind: 'digest'; args: string[] }
   | { kind: 'exceptions'; args: string[] }
   | { kind: 'invalid'; problems: string[] };
@@ -41,6 +42,7 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
     if (tokens.length > 2) return { kind: 'invalid', problems: ['`history` takes at most one resource name or ARN'] };
     return { kind: 'history', resource: tokens[1] };
   }
+  if (first === 'routes') return parseRoutes(tokens.slice(1));
   if (first === 'digest' || first === 'exceptions') return { kind: first, args: tokens.slice(1) };
 
   const problems: string[] = [];
@@ -119,12 +121,22 @@ export function parseCommand(text: string, defaults: ParseDefaults): ParsedComma
   return { kind: 'audit', scope };
 }
 
+function parseRoutes(args: string[]): ParsedCommand {
+  if (args.length === 0) return { kind: 'routes', resource: undefined };
+  const [arg] = args;
+  const value = arg!.toLowerCase().startsWith('resource=') ? arg!.slice('resource='.length) : '';
+  if (args.length > 1 || value === '') return { kind: 'invalid', problems: ['`routes` takes nothing, or `resource=NAME` or `resource=ARN`'] };
+  if (!isResourceNameOrArn(value)) return { kind: 'invalid', problems: [`${code(shown(value))} is not a SageMaker resource name or ARN`] };
+  return { kind: 'routes', resource: value };
+}
+
 export const USAGE = [
   `*Usage:* \`${COMMAND} [region …] [account=ID[,…]] [control=SageMaker.N[,…]] [resource=NAME|ARN] [source=sagemaker|securityhub|both]\``,
   `• \`${COMMAND}\` audits the configured accounts and regions against every control`,
   `• \`${COMMAND} us-east-1 control=SageMaker.3\` one region, one control`,
   `• \`${COMMAND} resource=my-notebook\` one resource`,
   `• \`${COMMAND} history [resource]\` the audit trail (proposals, decisions, fixes), newest first`,
+  `• \`${COMMAND} routes [resource=NAME]\` which channel hears about which resources`,
   `• \`${COMMAND} help\` this message`,
 ].join('\n');
 
