@@ -26,7 +26,7 @@ import { slackSdkLogger } from './slack/logger.js';
 import { createPacer, type Pacer } from './slack/pacer.js';
 import { createHomeTab, type HomeTab } from './slack/threads/home.js';
 import type { ResourceEventDeps } from './slack/threads/resource-events.js';
-import { routeFor, routingNeeds } from './routing.js';
+import { routeFor, routingNeeds, type Route } from './routing.js';
 import { auditResource } from './audit/resource.js';
 import { AuditTrail } from './trail.js';
 
@@ -75,6 +75,8 @@ export interface Services {
   resourceTags(resource: ProposalResource): Promise<Record<string, string>>;
   /** Change events: the targeted audit of one resource (audit role), and where its news goes. */
   events: Pick<ResourceEventDeps, 'auditResource' | 'routeFor'>;
+  /** With a routing table: where a resource's news goes, its tags read when rules look at them (the digest split). */
+  routeResource: ((resource: ProposalResource) => Promise<Route>) | undefined;
   approvers: Approvers;
   /** App Home on the fail-fast stores (listeners) and on the worker stores (refreshed after audits and digests). */
   homes: { web: HomeTab; worker: HomeTab };
@@ -173,6 +175,7 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
     runAudit: timedAudits(metrics, withAcceptedRisks(engine, workerStores.risks, now)),
     resourceTags: (r) => readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn),
     events: eventPorts(config, clients),
+    routeResource: resourceRouter(config, clients),
     approvers,
     homes,
     now,
@@ -209,6 +212,14 @@ export function createServices(config: Config, logger: Logger, overrides: Servic
       await Promise.all([producer.quit().catch(() => producer.disconnect()), worker.quit().catch(() => worker.disconnect())]);
     },
   };
+}
+
+function resourceRouter(config: Config, clients: AccountClients): Services['routeResource'] {
+  const routing = config.app.routing;
+  if (!routing) return undefined;
+  const needs = routingNeeds(routing);
+  return async (r) =>
+    routeFor(routing, { accountId: r.accountId, region: r.region, ...(needs.tags ? { tags: await readTags(clients(r.accountId, r.region).sagemaker, r.resourceArn) } : {}) });
 }
 
 /**

@@ -97,6 +97,7 @@ function workerTable(services: Services, overrides: WorkerOverrides, remediation
         runAudit: services.runAudit,
         securityHub,
         ...(config.app.approvalPolicy.usesTags ? { resourceTags: services.resourceTags } : {}),
+        ...(services.routeResource ? { routeResource: services.routeResource } : {}),
         onDigest: (report, open, chartFileId, day) => services.homes.worker.afterDigest(report, open, chartFileId, day),
         logger: logger.child({ queue: QUEUE_NAMES.digest }),
         now: services.now,

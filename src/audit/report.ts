@@ -112,3 +112,8 @@ export interface AuditReport {
   /** Things the user should know that are not errors (Security Hub not enabled, region gaps). */
   notes: AuditNote[];
 }
+
+/** The identity of a resource across audits, digests and proposals. */
+export function resourceKey(r: Pick<AuditResult, 'accountId' | 'region' | 'resourceArn'>): string {
+  return `${r.accountId}|${r.region}|${r.resourceArn}`.toLowerCase();
+}

@@ -20,6 +20,8 @@ export interface FindingState {
   firstSeen: string;
   /** The last digest that saw it open. */
   lastSeen: string;
+  /** The channel its resource was routed to (ROUTING_FILE) when the digest was split; it hears about the fix too. */
+  channel?: string;
 }
 
 export interface PreviousRun {

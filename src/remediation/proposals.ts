@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../util/redis-client.js';
-import type { AuditResult } from '../audit/report.js';
+import { resourceKey, type AuditResult } from '../audit/report.js';
 import { compareControlIds } from '../controls/index.js';
 import { severityRank } from '../digest/keys.js';
 import { mergePlans, type ResourcePlan } from '../plans/merge.js';
@@ -75,11 +75,6 @@ export interface ProposalState {
 export function resourceOf(p: ProposalDraft): ProposalResource {
   const r = p.results[0]!;
   return { resourceKind: r.resourceKind, resourceType: r.resourceType, resourceArn: r.resourceArn, resourceName: r.resourceName, accountId: r.accountId, region: r.region };
-}
-
-/** The identity of a resource across audits. */
-export function resourceKey(r: Pick<AuditResult, 'accountId' | 'region' | 'resourceArn'>): string {
-  return `${r.accountId}|${r.region}|${r.resourceArn}`.toLowerCase();
 }
 
 /** The most severe of the proposal's results (they are sorted most severe first). */

@@ -3,7 +3,8 @@ import { auditVerdict, verdictWords, type AuditOutcome } from '../../audit/verdi
 import { failedCall } from '../../aws/errors.js';
 import { compareControlIds } from '../../controls/index.js';
 import { severityRank } from '../../digest/keys.js';
-import { resourceKey, type ProposalDraft, type ProposalStatus } from '../../remediation/proposals.js';
+import { resourceKey } from '../../audit/report.js';
+import type { ProposalDraft, ProposalStatus } from '../../remediation/proposals.js';
 import { ACTION_IDS, BLOCK_IDS, LIMITS } from '../ids.js';
 import { code, escapeMrkdwn, truncate } from '../mrkdwn.js';
 import { capitalized, chunkLines, formatDuration, mention, plural, safe } from '../format.js';
